@@ -1,0 +1,259 @@
+"""Demo organisations, people and plausible assessments (deterministic, idempotent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import (
+    AdvisorAssignment,
+    Assessment,
+    Cycle,
+    Membership,
+    OfficialScope,
+    Organisation,
+    PeerGroup,
+    Response,
+)
+from assessments.results import compute_result
+from assessments.services import answers_digest
+from frameworks.models import Framework, Question
+
+DEFAULT_PASSWORD = "resilience-demo"
+DEMO_ORG = "National Cyber Security Centre of Arcadia"
+OUTSIDER_ORG = "Borealis Computer Emergency Response Team"
+
+REGIONS = {
+    "Africa": ["KE", "GH", "SN", "RW", "NG", "MA", "CI", "TZ"],
+    "Asia-Pacific": ["ID", "PH", "VN", "FJ", "LK", "MN", "BD"],
+    "Europe": ["EE", "PT", "RO", "HR", "MD", "GE", "AL"],
+    "Americas": ["CO", "CR", "PE", "JM", "DO", "UY"],
+    "Middle East": ["JO", "OM", "TN", "LB"],
+}
+TYPES = list(Organisation.Type.values)
+INCOME = ["low", "lower-middle", "upper-middle", "high"]
+NAME_PARTS = {
+    "csirt": "National CSIRT",
+    "regulator": "Communications Regulatory Authority",
+    "ministry": "Ministry of Digital Affairs",
+    "operator": "National Power Grid Operator",
+    "agency": "National Cybersecurity Agency",
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+
+
+CAST = {
+    "admin": DemoUser("admin", "Ada", "Admin"),
+    "coordinator": DemoUser("coordinator", "Amina", "Diallo"),
+    "respondent": DemoUser("respondent", "Rafael", "Costa"),
+    "advisor": DemoUser("advisor", "Clara", "Weber"),
+    "official": DemoUser("official", "Omar", "Haddad"),
+    "outsider": DemoUser("outsider", "Olga", "Lind"),
+}
+
+
+def _organisation_specs() -> list[dict]:
+    specs = [
+        {
+            "name": DEMO_ORG,
+            "country": "AR",
+            "region": "Africa",
+            "org_type": "agency",
+            "income_group": "lower-middle",
+        },
+        {
+            "name": OUTSIDER_ORG,
+            "country": "NO",
+            "region": "Europe",
+            "org_type": "csirt",
+            "income_group": "high",
+        },
+    ]
+    i = 0
+    for region, countries in REGIONS.items():
+        for country in countries:
+            org_type = TYPES[i % len(TYPES)]
+            specs.append(
+                {
+                    "name": f"{NAME_PARTS[org_type]} ({country})",
+                    "country": country,
+                    "region": region,
+                    "org_type": org_type,
+                    "income_group": INCOME[(i * 7) % len(INCOME)],
+                }
+            )
+            i += 1
+    return specs
+
+
+def _answer(question: Question, maturity: float, rng: random.Random) -> tuple[str, bool]:
+    if question.allow_na and rng.random() < 0.05:
+        return "", True
+    if question.kind == Question.Kind.MATURITY:
+        level = round(min(5, max(1, rng.gauss(maturity, 0.8))))
+        return str(level), False
+    if question.kind == Question.Kind.PRACTICE:
+        gap = maturity - (question.practice_level or 1)
+        x = rng.gauss(gap, 0.9)
+        value = "fully" if x > 1 else "largely" if x > -0.2 else "partial" if x > -1.2 else "not"
+        return value, False
+    if question.kind == Question.Kind.YES_NO:
+        return ("yes" if rng.random() < maturity / 5 else "no"), False
+    if question.kind == Question.Kind.NUMERIC:
+        top = max((t["min"] for t in question.thresholds), default=10) or 10
+        return f"{max(0.0, rng.gauss(maturity / 5 * top, top / 4)):.0f}", False
+    return rng.choice(["", "See the attached annual report.", "Discussed with our advisor."]), False
+
+
+def _fill(
+    assessment: Assessment,
+    questions: list[Question],
+    maturity: float,
+    seed: str,
+    share: float = 1.0,
+    user=None,
+) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(seed)
+    rows = []
+    domain_offset: dict[int, float] = {}
+    for q in questions:
+        offset = domain_offset.setdefault(q.domain_id, rng.gauss(0, 0.6))
+        if rng.random() > share:
+            continue
+        value, na = _answer(q, maturity + offset, rng)
+        if not value and not na:
+            continue
+        rows.append(
+            Response(
+                assessment=assessment,
+                question=q,
+                value=value,
+                not_applicable=na,
+                version=1,
+                updated_by=user,
+            )
+        )
+    Response.objects.bulk_create(rows)
+
+
+def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
+    User = get_user_model()
+    frameworks = list(Framework.objects.latest_revisions())
+    if not frameworks:
+        raise RuntimeError(
+            "Import the frameworks first: python manage.py import_framework frameworks/data"
+        )
+    with transaction.atomic():
+        for position, (name, attribute) in enumerate(
+            [("All organisations", ""), ("Same region", "region"), ("Same type", "org_type")]
+        ):
+            PeerGroup.objects.get_or_create(
+                attribute=attribute, defaults={"name": name, "position": position}
+            )
+        previous, _ = Cycle.objects.get_or_create(
+            name="2025",
+            defaults={
+                "starts_on": dt.date(2025, 1, 1),
+                "deadline": dt.date(2025, 11, 30),
+                "is_open": False,
+            },
+        )
+        current, _ = Cycle.objects.get_or_create(
+            name="2026",
+            defaults={"starts_on": dt.date(2026, 1, 1), "deadline": dt.date(2026, 12, 15)},
+        )
+        orgs = []
+        for spec in _organisation_specs():
+            org, _ = Organisation.objects.get_or_create(name=spec["name"], defaults=spec)
+            orgs.append(org)
+        demo_org, outsider_org = orgs[0], orgs[1]
+
+        users = {}
+        hashed = make_password(password)  # one slow hash, shared by the demo users
+        for role, person in CAST.items():
+            user, created = User.objects.get_or_create(
+                username=person.username,
+                defaults={
+                    "first_name": person.first_name,
+                    "last_name": person.last_name,
+                    "email": f"{person.username}@example.org",
+                },
+            )
+            user.password = hashed
+            if role == "admin":
+                user.is_staff = user.is_superuser = True
+            user.save()
+            users[role] = user
+        Membership.objects.get_or_create(
+            user=users["coordinator"], organisation=demo_org, defaults={"role": "coordinator"}
+        )
+        Membership.objects.get_or_create(
+            user=users["respondent"], organisation=demo_org, defaults={"role": "respondent"}
+        )
+        Membership.objects.get_or_create(
+            user=users["outsider"], organisation=outsider_org, defaults={"role": "respondent"}
+        )
+        for org in [demo_org, *[o for o in orgs[2:] if o.region == demo_org.region]]:
+            AdvisorAssignment.objects.get_or_create(advisor=users["advisor"], organisation=org)
+        scope, _ = OfficialScope.objects.get_or_create(user=users["official"])
+        scope.organisations.set([o for o in orgs if o.region == demo_org.region])
+
+        created = 0
+        now = timezone.now()
+        for framework in frameworks:
+            questions = list(Question.objects.filter(framework=framework).order_by("position"))
+            for org in orgs:
+                base = random.Random(f"{org.name}").uniform(1.6, 4.4)
+                for cycle, maturity in ((previous, base - 0.4), (current, base)):
+                    if org == demo_org and cycle == current:
+                        continue
+                    if Assessment.objects.filter(
+                        organisation=org, framework_key=framework.key, cycle=cycle
+                    ).exists():
+                        continue
+                    assessment = Assessment.objects.create(
+                        organisation=org,
+                        framework=framework,
+                        framework_key=framework.key,
+                        cycle=cycle,
+                        status=Assessment.Status.VALIDATED,
+                        submitted_at=now,
+                        validated_at=now,
+                        validated_by=users["advisor"],
+                    )
+                    _fill(
+                        assessment, questions, maturity, f"{org.name}|{framework.key}|{cycle.name}"
+                    )
+                    assessment.answers_hash = answers_digest(assessment)
+                    assessment.frozen_result = compute_result(assessment).to_frozen()
+                    assessment.save(update_fields=["answers_hash", "frozen_result"])
+                    created += 1
+            # The demo organisation's assessment in progress (only the strategy framework).
+            if (
+                framework.key == "national-strategy"
+                and not Assessment.objects.filter(
+                    organisation=demo_org, framework_key=framework.key, cycle=current
+                ).exists()
+            ):
+                draft = Assessment.objects.create(
+                    organisation=demo_org,
+                    framework=framework,
+                    framework_key=framework.key,
+                    cycle=current,
+                    created_by=users["coordinator"],
+                )
+                _fill(draft, questions, 2.8, "demo-draft", share=0.45, user=users["respondent"])
+                created += 1
+    return {"organisations": len(orgs), "assessments_created": created}

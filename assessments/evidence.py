@@ -1,0 +1,150 @@
+"""Evidence files: checked by content, stored under random names outside web roots."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models import AuditEvent, Evidence, Response
+from assessments.services import AssessmentLocked
+
+# extension -> MIME type; the content must agree with the extension.
+ALLOWED = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "txt": "text/plain",
+    "csv": "text/csv",
+}
+TEXT_EXTENSIONS = {"txt", "csv"}
+MAX_EVIDENCE_PER_RESPONSE = 20
+
+
+class EvidenceRejected(ValueError):
+    pass
+
+
+def _detect(head: bytes, extension: str) -> str | None:
+    """The MIME type the content shows, if it is one we accept for this extension."""
+    import filetype
+
+    if extension in TEXT_EXTENSIONS:
+        if b"\x00" in head:
+            return None
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # A multi-byte character cut at the end of the sample is fine.
+            if exc.start < len(head) - 4:
+                return None
+        return ALLOWED[extension]
+    kind = filetype.guess(head)
+    if kind is None:
+        return None
+    mime = kind.mime
+    if extension in {"odt", "ods"} and mime.startswith("application/vnd.oasis.opendocument"):
+        return ALLOWED[extension]
+    if extension in {"docx", "xlsx", "pptx"} and mime in {ALLOWED[extension], "application/zip"}:
+        return ALLOWED[extension]
+    return mime if mime == ALLOWED.get(extension) else None
+
+
+def safe_name(name: str) -> str:
+    cleaned = "".join(ch for ch in Path(name).name if ch.isprintable() and ch not in '<>:"/\\|?*')
+    return cleaned.strip()[:200] or "evidence"
+
+
+def evidence_add(*, response: Response, upload: UploadedFile, user) -> Evidence:  # type: ignore[no-untyped-def]
+    name = safe_name(upload.name or "")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED:
+        raise EvidenceRejected(
+            _("Files of this type are not accepted. Accepted: %(types)s.")
+            % {"types": ", ".join(sorted(ALLOWED))}
+        )
+    if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise EvidenceRejected(
+            _("The file is larger than the limit of %(mb).0f MB.")
+            % {"mb": settings.EVIDENCE_MAX_BYTES / 1_048_576}
+        )
+    if upload.size == 0:
+        raise EvidenceRejected(_("The file is empty."))
+    head = upload.read(8192)
+    upload.seek(0)
+    mime = _detect(head, extension)
+    if mime is None:
+        raise EvidenceRejected(
+            _("The file's content does not match its name (.%(ext)s).") % {"ext": extension}
+        )
+    root = Path(settings.EVIDENCE_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    stored = secrets.token_hex(24)
+    digest = hashlib.sha256()
+    target = root / stored
+    with target.open("xb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    try:
+        with transaction.atomic():
+            assessment = (
+                type(response.assessment).objects.select_for_update().get(pk=response.assessment_id)
+            )
+            if not assessment.is_editable:
+                raise AssessmentLocked(_("This assessment cannot be changed any more."))
+            if response.evidence.count() >= MAX_EVIDENCE_PER_RESPONSE:
+                raise EvidenceRejected(_("This answer already has the maximum number of files."))
+            evidence = Evidence.objects.create(
+                response=response,
+                original_name=name,
+                stored_name=stored,
+                content_type=mime,
+                size=upload.size,
+                sha256=digest.hexdigest(),
+                uploaded_by=user,
+            )
+            AuditEvent.objects.create(
+                assessment=assessment,
+                user=user,
+                action="evidence_added",
+                detail={"question": response.question.code, "name": name},
+            )
+            return evidence
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def evidence_delete(*, evidence: Evidence, user) -> None:  # type: ignore[no-untyped-def]
+    response = evidence.response
+    with transaction.atomic():
+        assessment = (
+            type(response.assessment).objects.select_for_update().get(pk=response.assessment_id)
+        )
+        if not assessment.is_editable:
+            raise AssessmentLocked(_("This assessment cannot be changed any more."))
+        AuditEvent.objects.create(
+            assessment=assessment,
+            user=user,
+            action="evidence_deleted",
+            detail={"question": response.question.code, "name": evidence.original_name},
+        )
+        path = evidence_path(evidence)
+        evidence.delete()
+    path.unlink(missing_ok=True)
+
+
+def evidence_path(evidence: Evidence) -> Path:
+    return Path(settings.EVIDENCE_ROOT) / evidence.stored_name

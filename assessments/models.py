@@ -1,0 +1,314 @@
+"""Organisations, people's scopes, cycles, assessments and their answers.
+
+`Assessment.objects.visible_to(user)` (and `Organisation.objects.visible_to`)
+is the one door to tenant data: every view, form choice, download, report and
+export goes through it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from frameworks.models import Domain, Framework, Question
+
+User = settings.AUTH_USER_MODEL
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OrganisationQuerySet:  # type: ignore[no-untyped-def]
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if OfficialScope.objects.filter(user=user, all_organisations=True).exists():
+            return self.all()
+        return self.filter(
+            Q(memberships__user=user)
+            | Q(advisor_assignments__advisor=user)
+            | Q(official_scopes__user=user)
+        ).distinct()
+
+
+class Organisation(models.Model):
+    class Type(models.TextChoices):
+        CSIRT = "csirt", _("National CERT / CSIRT")
+        REGULATOR = "regulator", _("Regulator")
+        MINISTRY = "ministry", _("Ministry")
+        OPERATOR = "operator", _("Critical-infrastructure operator")
+        AGENCY = "agency", _("National cybersecurity agency")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    country = models.CharField(_("country (ISO 3166 alpha-2)"), max_length=2)
+    region = models.CharField(_("region"), max_length=80)
+    org_type = models.CharField(_("type"), max_length=20, choices=Type)
+    income_group = models.CharField(_("income group"), max_length=40, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"), name="assessments_org_country_iso"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def peer_attributes(self) -> dict[str, str]:
+        return {"region": self.region, "org_type": self.org_type, "income_group": self.income_group}
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        RESPONDENT = "respondent", _("Respondent")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="assessments_membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class AdvisorAssignment(models.Model):
+    """An organisation in an advisor's portfolio."""
+
+    advisor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="portfolio")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="advisor_assignments"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advisor", "organisation"], name="assessments_advisor_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advisor} advises {self.organisation}"
+
+
+class OfficialScope(models.Model):
+    """Read-only access for a ministry or programme official."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="official_scope")
+    all_organisations = models.BooleanField(_("all organisations"), default=False)
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="official_scopes")
+
+    def __str__(self) -> str:
+        return f"{self.user} (official)"
+
+
+class PeerGroup(models.Model):
+    """One of the fixed peer groups the administrator offers (no free filters)."""
+
+    class Attribute(models.TextChoices):
+        ALL = "", _("All organisations")
+        REGION = "region", _("Same region")
+        TYPE = "org_type", _("Same type")
+        INCOME = "income_group", _("Same income group")
+
+    name = models.CharField(_("name"), max_length=100)
+    attribute = models.CharField(
+        _("peers share"), max_length=20, choices=Attribute, blank=True, unique=True
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cycle(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    deadline = models.DateField(_("deadline"))
+    is_open = models.BooleanField(_("open for new assessments"), default=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("starts_on")),
+                name="assessments_cycle_deadline_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssessmentQuerySet:  # type: ignore[no-untyped-def]
+        """The one door: assessments this user may see at all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(organisation__in=Organisation.objects.visible_to(user))
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for revision")
+        VALIDATED = "validated", _("Validated")
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="assessments"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
+    # Copied from the framework so that the uniqueness rule spans all revisions.
+    framework_key = models.SlugField(max_length=63, editable=False)
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(_("advisor's note"), blank=True)
+    # Frozen on validation so that a report can always be reproduced.
+    frozen_result = models.JSONField(null=True, blank=True, editable=False)
+    answers_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cycle__starts_on", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "framework_key", "cycle"],
+                name="assessments_assessment_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.framework.name} – {self.cycle}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+
+class Response(models.Model):
+    """The organisation's answer to one question; `version` guards concurrent edits."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(_("answer"), max_length=4000, blank=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    comment = models.TextField(_("comment"), max_length=4000, blank=True)
+    evidence_link = models.URLField(_("evidence link"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    # Advisor moderation, beside the organisation's own answer.
+    moderated_value = models.CharField(max_length=4000, blank=True)
+    moderated_not_applicable = models.BooleanField(default=False)
+    moderation_reason = models.TextField(blank=True)
+    moderated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="assessments_response_unique"
+            ),
+            models.CheckConstraint(
+                condition=~(Q(not_applicable=True) & ~Q(value="")),
+                name="assessments_response_na_has_no_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.question_id} v{self.version}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.not_applicable or self.value != ""
+
+    @property
+    def is_moderated(self) -> bool:
+        return bool(self.moderated_value or self.moderated_not_applicable)
+
+
+class Evidence(models.Model):
+    """An uploaded file, stored under a random name outside any web root."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="evidence")
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TargetLevel(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="targets")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("target level"))
+    set_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "domain"], name="assessments_target_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=5), name="assessments_target_in_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain.code}: {self.level}"
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of every change to an assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="audit")
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=40)
+    detail = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,163 @@
+"""Turn `Results` into what the results page and the PDF report show.
+
+One function, one context: the page and the PDF never compute anything of
+their own, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from assessments.results import Results, target_score
+
+
+@dataclass
+class DomainRow:
+    code: str
+    name: str
+    weight: float
+    score: float | None
+    self_score: float | None
+    level: int | None
+    level_name: str
+    target: int | None
+    target_name: str
+    gap: int | None
+    coverage: float | None
+    percentile: float | None
+    median: float | None
+    answered: int
+    answerable: int
+    blockers: list
+    next_level: int | None
+    next_level_name: str
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def results_context(data: Results) -> dict:
+    from assessments import charts
+
+    assessment = data.assessment
+    framework = assessment.framework
+    names = framework.level_names()
+
+    def level_name(level: int | None) -> str:
+        return framework.level_name(level) if level is not None else "—"
+
+    shown = data.shown
+    own = {d.code: d for d in data.scores.self_result.domains}
+    group = data.selected_group
+    stats = group.stats if group is not None and not group.withheld else {}
+    rows = []
+    for d in shown.domains:
+        stat = stats.get(d.code)
+        rows.append(
+            DomainRow(
+                code=d.code,
+                name=d.name,
+                weight=d.weight,
+                score=d.score,
+                self_score=own[d.code].score,
+                level=d.level,
+                level_name=level_name(d.level),
+                target=d.target,
+                target_name=names.get(d.target, "") if d.target else "",
+                gap=d.gap,
+                coverage=d.coverage,
+                percentile=stat.percentile if stat else None,
+                median=stat.median if stat else None,
+                answered=d.answered,
+                answerable=d.answerable,
+                blockers=list(d.blockers),
+                next_level=d.next_level,
+                next_level_name=names.get(d.next_level, "") if d.next_level else "",
+            )
+        )
+    overall_stat = stats.get("overall")
+    axes = [r.name for r in rows]
+    subject_label = assessment.organisation.name
+    series = [
+        charts.Series(label=subject_label, values=[r.score for r in rows], style="subject"),
+    ]
+    if stats:
+        series.append(
+            charts.Series(
+                label=_("Peer median (%(group)s)") % {"group": group.label},
+                values=[stats[r.code].median if r.code in stats else None for r in rows],
+                style="peer",
+            )
+        )
+    series.append(
+        charts.Series(
+            label=_("Target"),
+            values=[
+                target_score(data.scores.framework, r.target) if r.target else None for r in rows
+            ],
+            style="target",
+        )
+    )
+    radar = charts.radar_chart(axes, series, title=_("Domain scores (0–100)"))
+    withheld_note = _("withheld: fewer than %(k)d peers") % {"k": data.min_group}
+    box_rows = []
+    for r in [*rows, None]:
+        code, label, subject = (
+            ("overall", _("Overall"), shown.overall_score)
+            if r is None
+            else (r.code, r.name, r.score)
+        )
+        stat = stats.get(code)
+        box_rows.append(
+            charts.BoxRow(
+                label=label,
+                q1=stat.q1 if stat else None,
+                median=stat.median if stat else None,
+                q3=stat.q3 if stat else None,
+                subject=subject,
+                note="" if stat else withheld_note,
+            )
+        )
+    distribution = charts.distribution_chart(
+        box_rows,
+        title=_("Peer distribution per domain"),
+        subject_label=subject_label,
+        peers_label=_("Peers: first to third quartile, median"),
+    )
+    trend = charts.trend_chart(
+        [charts.TrendPoint(label=t.cycle, value=t.overall) for t in data.trend],
+        title=_("Overall score by cycle"),
+    )
+    by_score = sorted((r for r in rows if r.score is not None), key=lambda r: -r.score)
+    strengths = by_score[:3]
+    priorities = sorted(
+        (r for r in rows if r.gap is not None and r.gap > 0),
+        key=lambda r: (-(r.gap or 0) * r.weight, r.score if r.score is not None else 0),
+    )[:3]
+    return {
+        "result": shown,
+        "self_result": data.scores.self_result,
+        "moderated": data.scores.moderated,
+        "provisional": assessment.status != assessment.Status.VALIDATED,
+        "overall_level_name": level_name(shown.overall_level),
+        "overall_percentile": overall_stat.percentile if overall_stat else None,
+        "overall_median": overall_stat.median if overall_stat else None,
+        "rows": rows,
+        "groups": data.groups,
+        "group": group,
+        "min_group": data.min_group,
+        "radar_svg": mark_safe(radar),  # noqa: S308 - charts escape every label
+        "distribution_svg": mark_safe(distribution),  # noqa: S308
+        "trend_svg": mark_safe(trend),  # noqa: S308
+        "trend": data.trend,
+        "strengths": strengths,
+        "priorities": priorities,
+        "recommendations": list(shown.recommendations),
+        "is_gated": shown.method == "gated",
+        "scale": framework.scale,
+        "fmt": _fmt,
+    }

@@ -1,0 +1,576 @@
+"""Pages for filling in, submitting and reviewing assessments.
+
+Every view that takes an assessment id starts with `_get_assessment_for_user`,
+which goes through `Assessment.objects.visible_to` (404 for anything else).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import access
+from assessments.access import Roles
+from assessments.evidence import EvidenceRejected, evidence_add, evidence_delete, evidence_path
+from assessments.forms import AnswerForm, ReviewForm, StartAssessmentForm, answer_choices
+from assessments.models import (
+    AdvisorAssignment,
+    Assessment,
+    Evidence,
+    Membership,
+    Organisation,
+    Response,
+)
+from assessments.services import (
+    AssessmentLocked,
+    Conflict,
+    InvalidAnswer,
+    MissingAnswers,
+    assessment_return,
+    assessment_start,
+    assessment_submit,
+    assessment_validate,
+    missing_required,
+    response_save,
+)
+from frameworks.models import Domain, Question
+
+
+def _get_assessment_for_user(
+    request: HttpRequest, pk: int, *, write: bool = False
+) -> tuple[Assessment, Roles]:
+    """The assessment if the user may see it (404 otherwise), and their roles.
+
+    With `write=True` the user must also be allowed to answer it now (403).
+    """
+    assessment = get_object_or_404(
+        Assessment.objects.visible_to(request.user).select_related(
+            "organisation", "framework", "cycle"
+        ),
+        pk=pk,
+    )
+    roles = access.roles_for(request.user, assessment.organisation)
+    if write and not access.can_answer(roles, assessment):
+        raise PermissionDenied(_("You cannot change this assessment."))
+    return assessment, roles
+
+
+# --- home and lists --------------------------------------------------------
+
+
+def _progress_by_assessment(assessments: list[Assessment]) -> dict[int, tuple[int, int]]:
+    """(answered, total) per assessment, in two queries."""
+    ids = [a.pk for a in assessments]
+    answered = dict(
+        Response.objects.filter(assessment_id__in=ids)
+        .filter(Q(not_applicable=True) | ~Q(value=""))
+        .values("assessment_id")
+        .annotate(n=Count("id"))
+        .values_list("assessment_id", "n")
+    )
+    return {a.pk: (answered.get(a.pk, 0), a.framework.question_count) for a in assessments}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = list(
+        Assessment.objects.visible_to(user)
+        .select_related("organisation", "framework", "cycle")
+        .order_by("-cycle__starts_on", "organisation__name")
+    )
+    member_orgs = set(
+        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    )
+    coordinator_orgs = set(
+        Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    portfolio = set(
+        AdvisorAssignment.objects.filter(advisor=user).values_list("organisation_id", flat=True)
+    )
+    to_fill = [a for a in visible if a.organisation_id in member_orgs and a.is_editable]
+    to_submit = [a for a in to_fill if a.organisation_id in coordinator_orgs]
+    to_review = [
+        a
+        for a in visible
+        if a.status == Assessment.Status.SUBMITTED
+        and (a.organisation_id in portfolio or user.is_superuser)
+    ]
+    recent_results = [a for a in visible if a.status == Assessment.Status.VALIDATED][:10]
+    progress = _progress_by_assessment(to_fill)
+    fill_rows = [(a, *progress[a.pk]) for a in to_fill]
+    return render(
+        request,
+        "assessments/home.html",
+        {
+            "fill_rows": fill_rows,
+            "to_submit": {a.pk for a in to_submit},
+            "to_review": to_review,
+            "recent_results": recent_results,
+            "is_member": bool(member_orgs),
+            "is_coordinator": bool(coordinator_orgs),
+            "is_advisor": bool(portfolio),
+            "can_start": bool(coordinator_orgs),
+        },
+    )
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    assessments = list(
+        Assessment.objects.visible_to(request.user)
+        .select_related("organisation", "framework", "cycle")
+        .order_by("-cycle__starts_on", "organisation__name", "framework__name")
+    )
+    status = request.GET.get("status", "")
+    if status in Assessment.Status.values:
+        assessments = [a for a in assessments if a.status == status]
+    progress = _progress_by_assessment(assessments)
+    rows = [(a, *progress[a.pk]) for a in assessments]
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {"rows": rows, "statuses": Assessment.Status.choices, "status": status},
+    )
+
+
+@login_required
+def assessment_start_view(request: HttpRequest) -> HttpResponse:
+    organisations = Organisation.objects.filter(
+        memberships__user=request.user, memberships__role=Membership.Role.COORDINATOR
+    )
+    if not organisations.exists():
+        raise PermissionDenied(_("Only an organisation's coordinator can start an assessment."))
+    form = StartAssessmentForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        assessment = assessment_start(
+            organisation=form.cleaned_data["organisation"],
+            framework=form.cleaned_data["framework"],
+            cycle=form.cleaned_data["cycle"],
+            user=request.user,
+        )
+        messages.success(request, _("Assessment started."))
+        return redirect("assessment_detail", pk=assessment.pk)
+    return render(request, "assessments/start.html", {"form": form})
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, roles = _get_assessment_for_user(request, pk)
+    if access.can_answer(roles, assessment):
+        first = (
+            Domain.objects.filter(framework_id=assessment.framework_id, parent__isnull=True)
+            .order_by("position")
+            .first()
+        )
+        if first is not None:
+            return redirect("questionnaire", pk=assessment.pk, domain_pk=first.pk)
+    return redirect("results", pk=assessment.pk)
+
+
+# --- the questionnaire -----------------------------------------------------
+
+
+def _domain_progress(assessment: Assessment, domains: list[Domain]) -> dict[int, tuple[int, int]]:
+    totals = dict(
+        Question.objects.filter(framework_id=assessment.framework_id)
+        .values("domain_id")
+        .annotate(n=Count("id"))
+        .values_list("domain_id", "n")
+    )
+    answered = dict(
+        Response.objects.filter(assessment=assessment)
+        .filter(Q(not_applicable=True) | ~Q(value=""))
+        .values("question__domain_id")
+        .annotate(n=Count("id"))
+        .values_list("question__domain_id", "n")
+    )
+    return {d.pk: (answered.get(d.pk, 0), totals.get(d.pk, 0)) for d in domains}
+
+
+def _question_cards(
+    assessment: Assessment,
+    questions: list[Question],
+    *,
+    data: dict | None = None,
+    conflicts: dict[int, Response] | None = None,
+) -> list[dict]:
+    """One card per question. With `data` (a re-shown post) the user's input is kept."""
+    conflicts = conflicts or {}
+    responses = {
+        r.question_id: r
+        for r in Response.objects.filter(assessment=assessment, question__in=questions)
+        .select_related("updated_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+    }
+    level_names = assessment.framework.level_names()
+    cards = []
+    for question in questions:
+        response = responses.get(question.pk)
+        stored = {
+            "value": response.value if response else "",
+            "not_applicable": response.not_applicable if response else False,
+            "comment": response.comment if response else "",
+            "evidence_link": response.evidence_link if response else "",
+            "version": response.version if response else 0,
+        }
+        form = AnswerForm(data, question=question, initial=stored) if data else None
+        if form is None:
+            form = AnswerForm(question=question, initial=stored)
+            value, na, version = stored["value"], stored["not_applicable"], stored["version"]
+        else:
+            form.is_valid()
+            value = form.data.get(form.add_prefix("value"), "")
+            na = bool(form.data.get(form.add_prefix("not_applicable")))
+            # A refused answer stays based on the version the user saw; a saved or
+            # conflicting one on the stored version, so that saving again keeps it.
+            version = (
+                form.data.get(form.add_prefix("version"), 0) if form.errors else stored["version"]
+            )
+        cards.append(
+            {
+                "question": question,
+                "response": response,
+                "form": form,
+                "choices": answer_choices(question, level_names),
+                "current_value": value or "",
+                "current_na": na,
+                "version": version,
+                "conflict": conflicts.get(question.pk),
+                "evidence": list(response.evidence.all()) if response else [],
+            }
+        )
+    return cards
+
+
+def _answer_changed(form: AnswerForm, response: Response | None) -> bool:
+    data = form.cleaned_data
+    if response is None:
+        return bool(
+            data["value"] or data["not_applicable"] or data["comment"] or data["evidence_link"]
+        )
+    return (
+        data["value"] != response.value
+        or data["not_applicable"] != response.not_applicable
+        or data["comment"] != response.comment
+        or data["evidence_link"] != response.evidence_link
+    )
+
+
+@login_required
+def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse:
+    assessment, roles = _get_assessment_for_user(request, pk)
+    editable = access.can_answer(roles, assessment)
+    domains = list(
+        Domain.objects.filter(framework_id=assessment.framework_id, parent__isnull=True).order_by(
+            "position"
+        )
+    )
+    domain = next((d for d in domains if d.pk == domain_pk), None)
+    if domain is None:
+        raise Http404
+    questions = list(
+        Question.objects.filter(domain=domain).select_related("section").order_by("position")
+    )
+    status = 200
+    conflicts: dict[int, Response] = {}
+    errors = 0
+    data = None
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("You cannot change this assessment."))
+        data = request.POST
+        conflicts, errors = _save_domain_post(request, assessment, questions)
+        if not conflicts and not errors:
+            messages.success(request, _("Your answers are saved."))
+            index = domains.index(domain)
+            if "next" in request.POST and index + 1 < len(domains):
+                return redirect("questionnaire", pk=pk, domain_pk=domains[index + 1].pk)
+            return redirect("questionnaire", pk=pk, domain_pk=domain.pk)
+        status = 409 if conflicts else 400
+    cards = _question_cards(assessment, questions, data=data, conflicts=conflicts)
+    progress = _domain_progress(assessment, domains)
+    index = domains.index(domain)
+    sections: list[tuple[Domain | None, list[dict]]] = []
+    for card in cards:
+        section = card["question"].section
+        if not sections or sections[-1][0] != section:
+            sections.append((section, []))
+        sections[-1][1].append(card)
+    context = {
+        "assessment": assessment,
+        "roles": roles,
+        "editable": editable,
+        "domain": domain,
+        "nav": [(d, *progress[d.pk]) for d in domains],
+        "sections": sections,
+        "previous": domains[index - 1] if index > 0 else None,
+        "next": domains[index + 1] if index + 1 < len(domains) else None,
+        "errors": errors,
+        "conflict_count": len(conflicts),
+    }
+    return render(request, "assessments/questionnaire.html", context, status=status)
+
+
+def _save_domain_post(
+    request: HttpRequest, assessment: Assessment, questions: list[Question]
+) -> tuple[dict[int, Response], int]:
+    """Plain (no-JavaScript) save of a whole domain page; returns conflicts and error count."""
+    responses = {r.question_id: r for r in Response.objects.filter(assessment=assessment)}
+    conflicts: dict[int, Response] = {}
+    errors = 0
+    delete_id = request.POST.get("delete_evidence")
+    for question in questions:
+        form = AnswerForm(request.POST, question=question)
+        if not form.is_valid():
+            errors += 1
+            continue
+        response = responses.get(question.pk)
+        if _answer_changed(form, response):
+            try:
+                response = response_save(
+                    assessment=assessment,
+                    question=question,
+                    user=request.user,
+                    base_version=form.cleaned_data["version"],
+                    value=form.cleaned_data["value"],
+                    not_applicable=form.cleaned_data["not_applicable"],
+                    comment=form.cleaned_data["comment"],
+                    evidence_link=form.cleaned_data["evidence_link"],
+                )
+            except Conflict as conflict:
+                conflicts[question.pk] = conflict.current
+                continue
+            except (InvalidAnswer, AssessmentLocked) as exc:
+                messages.error(request, f"{question.code}: {exc}")
+                errors += 1
+                continue
+        upload = request.FILES.get(f"q{question.pk}-file")
+        if upload is not None:
+            if response is None:
+                response, _created = Response.objects.get_or_create(
+                    assessment=assessment, question=question
+                )
+            try:
+                evidence_add(response=response, upload=upload, user=request.user)
+            except (EvidenceRejected, AssessmentLocked) as exc:
+                messages.error(request, f"{question.code}: {exc}")
+                errors += 1
+    if delete_id and delete_id.isdigit():
+        evidence = Evidence.objects.filter(
+            pk=int(delete_id), response__assessment=assessment
+        ).first()
+        if evidence is not None:
+            evidence_delete(evidence=evidence, user=request.user)
+    return conflicts, errors
+
+
+def _status_fragment(
+    request: HttpRequest, card: dict, *, state: str, message: str = "", status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "assessments/_save_status.html",
+        {**card, "state": state, "message": message},
+        status=status,
+    )
+
+
+@require_POST
+def autosave(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Save one answer (htmx). 409 with both answers when the stored one is newer."""
+    if not request.user.is_authenticated:
+        # Never redirect an autosave to the login page: the answer stays on the page.
+        return render(request, "assessments/_session_expired.html", status=401)
+    assessment, _roles = _get_assessment_for_user(request, pk, write=True)
+    question = get_object_or_404(Question, pk=question_pk, framework_id=assessment.framework_id)
+    form = AnswerForm(request.POST, question=question)
+    card = {"question": question}
+    if not form.is_valid():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _status_fragment(request, card, state="invalid", message=message, status=400)
+    try:
+        response = response_save(
+            assessment=assessment,
+            question=question,
+            user=request.user,
+            base_version=form.cleaned_data["version"],
+            value=form.cleaned_data["value"],
+            not_applicable=form.cleaned_data["not_applicable"],
+            comment=form.cleaned_data["comment"],
+            evidence_link=form.cleaned_data["evidence_link"],
+        )
+    except Conflict as conflict:
+        level_names = assessment.framework.level_names()
+        return render(
+            request,
+            "assessments/_conflict.html",
+            {
+                "question": question,
+                "current": conflict.current,
+                "choices": dict(answer_choices(question, level_names)),
+                "mine": form.cleaned_data,
+            },
+            status=409,
+        )
+    except (InvalidAnswer, AssessmentLocked) as exc:
+        return _status_fragment(request, card, state="invalid", message=str(exc), status=400)
+    return _status_fragment(request, {**card, "response": response}, state="saved")
+
+
+@require_POST
+@login_required
+def evidence_upload(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    assessment, _roles = _get_assessment_for_user(request, pk, write=True)
+    question = get_object_or_404(Question, pk=question_pk, framework_id=assessment.framework_id)
+    response, _created = Response.objects.get_or_create(assessment=assessment, question=question)
+    upload = request.FILES.get(f"q{question.pk}-file")
+    error = ""
+    status = 200
+    if upload is None:
+        error, status = _("Choose a file to upload."), 400
+    else:
+        try:
+            evidence_add(response=response, upload=upload, user=request.user)
+        except (EvidenceRejected, AssessmentLocked) as exc:
+            error, status = str(exc), 400
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("File uploaded."))
+        return redirect(
+            reverse("questionnaire", args=[pk, question.domain_id]) + f"#q-{question.pk}"
+        )
+    return render(
+        request,
+        "assessments/_evidence_list.html",
+        {
+            "assessment": assessment,
+            "question": question,
+            "evidence": list(response.evidence.all()),
+            "editable": True,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    assessment, _roles = _get_assessment_for_user(request, pk, write=True)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("response__question"),
+        pk=evidence_pk,
+        response__assessment=assessment,
+    )
+    question = evidence.response.question
+    response = evidence.response
+    try:
+        evidence_delete(evidence=evidence, user=request.user)
+        error = ""
+    except AssessmentLocked as exc:
+        error = str(exc)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(
+            reverse("questionnaire", args=[pk, question.domain_id]) + f"#q-{question.pk}"
+        )
+    return render(
+        request,
+        "assessments/_evidence_list.html",
+        {
+            "assessment": assessment,
+            "question": question,
+            "evidence": list(response.evidence.all()),
+            "editable": True,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@login_required
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    assessment, _roles = _get_assessment_for_user(request, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, response__assessment=assessment)
+    path = evidence_path(evidence)
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- workflow --------------------------------------------------------------
+
+
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, roles = _get_assessment_for_user(request, pk)
+    if not access.can_submit(roles, assessment):
+        raise PermissionDenied(_("Only the coordinator can submit a draft assessment."))
+    missing = missing_required(assessment)
+    if request.method == "POST":
+        try:
+            assessment_submit(assessment=assessment, user=request.user)
+        except MissingAnswers as exc:
+            missing = exc.questions
+            messages.error(request, _("Some required questions are not answered yet."))
+        except AssessmentLocked as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Submitted. The assessment is now locked while your advisor reviews it.")
+            )
+            return redirect("results", pk=pk)
+    return render(
+        request,
+        "assessments/submit.html",
+        {"assessment": assessment, "missing": missing, "roles": roles},
+        status=200 if request.method == "GET" or not missing else 400,
+    )
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, roles = _get_assessment_for_user(request, pk)
+    if not access.can_review(roles, assessment):
+        raise PermissionDenied(
+            _("Only the organisation's advisor can review a submitted assessment.")
+        )
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "validate":
+                assessment_validate(assessment=assessment, user=request.user)
+                messages.success(request, _("Validated. The scores are frozen."))
+            else:
+                assessment_return(
+                    assessment=assessment, user=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(request, _("Returned to the organisation for revision."))
+        except AssessmentLocked as exc:
+            messages.error(request, str(exc))
+        return redirect("results", pk=pk)
+    return render(
+        request, "assessments/review.html", {"assessment": assessment, "form": form, "roles": roles}
+    )

@@ -1,0 +1,63 @@
+"""Results, targets, and (later) reports and exports of one assessment."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from assessments import access
+from assessments.presentation import results_context
+from assessments.results import build_results, targets_of
+from assessments.services import InvalidAnswer, targets_set
+from assessments.views import _get_assessment_for_user
+from frameworks.models import Domain
+
+
+@require_GET
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, roles = _get_assessment_for_user(request, pk)
+    data = build_results(assessment, group_key=request.GET.get("group"))
+    context = results_context(data)
+    context.update({"assessment": assessment, "roles": roles})
+    return render(request, "assessments/results.html", context)
+
+
+@login_required
+def targets(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, roles = _get_assessment_for_user(request, pk)
+    if not access.can_set_targets(roles, assessment):
+        raise PermissionDenied(_("Only the coordinator sets target levels."))
+    domains = list(
+        Domain.objects.filter(framework_id=assessment.framework_id, parent__isnull=True).order_by(
+            "position"
+        )
+    )
+    current = targets_of(assessment)
+    level_names = assessment.framework.level_names()
+    choices = [(str(level), f"{level} · {name}") for level, name in sorted(level_names.items())]
+    form = forms.Form(request.POST or None)
+    for d in domains:
+        form.fields[f"d{d.pk}"] = forms.TypedChoiceField(
+            label=d.name, choices=choices, coerce=int, initial=str(current[d.code])
+        )
+    if request.method == "POST" and form.is_valid():
+        levels = {d.pk: form.cleaned_data[f"d{d.pk}"] for d in domains}
+        try:
+            targets_set(assessment=assessment, user=request.user, levels=levels)
+        except InvalidAnswer as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Target levels saved."))
+            return redirect("results", pk=pk)
+    return render(
+        request,
+        "assessments/targets.html",
+        {"assessment": assessment, "roles": roles, "form": form},
+    )

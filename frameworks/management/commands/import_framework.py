@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from frameworks.loader import load_many
+from frameworks.services import frameworks_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate and import framework YAML files (files or folders). All files are "
+        "checked first; if any is bad nothing is stored."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path, help="framework files or folders")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report, store nothing"
+        )
+
+    def handle(self, *args: object, paths: list[Path], dry_run: bool, **options: object) -> None:
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=1)
+        loaded, errors = load_many(paths, max_bytes=settings.FRAMEWORK_MAX_BYTES)
+        if not loaded and not errors:
+            raise CommandError("no framework files (*.yaml, *.yml) found", returncode=1)
+        if errors:
+            for message in errors:
+                self.stderr.write(message)
+            raise CommandError(
+                f"{len(errors)} file(s) with problems; nothing was imported.", returncode=1
+            )
+        outcomes = frameworks_import(loaded=loaded, dry_run=dry_run)
+        prefix = "[dry run] " if dry_run else ""
+        for outcome in outcomes:
+            self.stdout.write(
+                f"{prefix}{outcome.name}: {outcome.key} rev. {outcome.revision} {outcome.status}"
+            )
+        changed = sum(o.status != "unchanged" for o in outcomes)
+        verb = "would change" if dry_run else "changed"
+        self.stdout.write(f"{prefix}{len(outcomes)} framework(s) checked, {changed} {verb}.")

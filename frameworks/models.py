@@ -1,0 +1,154 @@
+"""Frameworks as versioned data.
+
+A `Framework` row is one *revision* of a framework file: importing a changed
+file with the same id adds a revision and never edits an old one, because
+assessments are pinned to the revision they started on.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def latest_revisions(self) -> FrameworkQuerySet:
+        """The newest revision of each framework id."""
+        newest = self.model.objects.filter(key=models.OuterRef("key")).order_by("-revision")
+        return self.filter(pk=models.Subquery(newest.values("pk")[:1])).order_by("name")
+
+
+class Framework(models.Model):
+    class Method(models.TextChoices):
+        AVERAGE = "average", _("Average of answers, with score bands")
+        GATED = "gated", _("Gated by practices at each level")
+
+    key = models.SlugField(_("framework id"), max_length=63)
+    revision = models.PositiveIntegerField(_("revision"))
+    version = models.CharField(_("version"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    licence_notice = models.TextField(_("licence notice"))
+    licence_source = models.TextField(_("licence source"))
+    redistributable = models.BooleanField(_("may be redistributed"))
+    scoring_method = models.CharField(_("scoring method"), max_length=10, choices=Method)
+    scale = models.JSONField(_("maturity scale"))  # [{"level", "name", "description"}]
+    bands = models.JSONField(_("score bands"), default=list)  # [{"level", "min_score"}]
+    translations = models.JSONField(_("translations"), default=dict)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    source_name = models.CharField(_("source file"), max_length=255)
+    question_count = models.PositiveIntegerField(_("questions"), default=0)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "revision"], name="frameworks_revision_unique"),
+            models.UniqueConstraint(
+                fields=["key", "content_hash"], name="frameworks_content_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version} (rev. {self.revision})"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def level_name(self, level: int | None) -> str:
+        if level is None:
+            return "—"
+        if level == 0:
+            return str(_("Not reached"))
+        names = self.level_names()
+        return names.get(level, str(level))
+
+    def level_names(self) -> dict[int, str]:
+        names = {item["level"]: item["name"] for item in self.scale}
+        lang = (get_language() or "en").split("-")[0]
+        local = self.translations.get(lang, {}).get("scale", {})
+        for level, text in local.items():
+            if text.get("name"):
+                names[int(level)] = text["name"]
+        return names
+
+
+class Domain(models.Model):
+    """A top-level domain, or a sub-domain when `parent` is set."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="subdomains"
+    )
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.FloatField(_("weight"), default=1.0)
+    target_level = models.PositiveSmallIntegerField(_("default target level"), default=3)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="frameworks_domain_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0), name="frameworks_domain_weight_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        MATURITY = "maturity", _("Maturity level")
+        PRACTICE = "practice", _("Practice")
+        YES_NO = "yes_no", _("Yes / no")
+        NUMERIC = "numeric", _("Number")
+        TEXT = "text", _("Free text")
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="questions")
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(
+        Domain, on_delete=models.CASCADE, null=True, blank=True, related_name="section_questions"
+    )
+    code = models.CharField(_("code"), max_length=32)
+    text = models.TextField(_("question"))
+    guidance = models.TextField(_("guidance"), blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    weight = models.FloatField(_("weight"), default=1.0)
+    allow_na = models.BooleanField(_("N/A allowed"), default=False)
+    required = models.BooleanField(_("required"), default=True)
+    evidence_hint = models.TextField(_("evidence hint"), blank=True)
+    level_descriptors = models.JSONField(_("level descriptors"), default=list)
+    practice_level = models.PositiveSmallIntegerField(_("practice level"), null=True, blank=True)
+    thresholds = models.JSONField(_("thresholds"), default=list)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    recommendations = models.JSONField(_("recommendations"), default=dict)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="frameworks_question_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0), name="frameworks_question_weight_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.kind != self.Kind.TEXT

@@ -1,0 +1,240 @@
+"""The framework file format, as a strict pydantic schema.
+
+A framework file is YAML (see `frameworks/README.md` for an annotated example).
+Unknown keys are rejected everywhere, strings and lists are bounded, and the
+cross-field rules (unique codes, one descriptor per level, practice levels
+inside the scale, increasing thresholds...) are checked here so that the
+importer only ever stores a framework that scoring can rely on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+LANG_PATTERN = r"^[a-z]{2}(-[A-Za-z]{2,4})?$"
+
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=8_000)]
+Weight = Annotated[float, Field(gt=0, le=100)]
+
+KINDS = ("maturity", "practice", "yes_no", "numeric", "text")
+SCALE_SIZE = 5
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Licence(Strict):
+    notice: Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
+    source: Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
+    redistributable: bool
+
+
+class Level(Strict):
+    level: Annotated[int, Field(ge=1, le=SCALE_SIZE)]
+    name: Name
+    description: ShortText = ""
+
+
+class Band(Strict):
+    level: Annotated[int, Field(ge=1, le=SCALE_SIZE)]
+    min_score: Annotated[float, Field(ge=0, le=100)]
+
+
+class Scoring(Strict):
+    method: Literal["average", "gated"]
+    bands: Annotated[list[Band], Field(max_length=SCALE_SIZE)] = []
+
+    @model_validator(mode="after")
+    def _bands_fit_method(self) -> Scoring:
+        if self.method == "gated":
+            if self.bands:
+                raise ValueError("bands are only used by the 'average' method")
+            return self
+        levels = [band.level for band in self.bands]
+        if levels != list(range(1, SCALE_SIZE + 1)):
+            raise ValueError(
+                f"'average' scoring needs one band per level 1..{SCALE_SIZE}, in order"
+            )
+        minimums = [band.min_score for band in self.bands]
+        if minimums[0] != 0:
+            raise ValueError("the band of level 1 must start at min_score 0")
+        if any(b <= a for a, b in zip(minimums, minimums[1:], strict=False)):
+            raise ValueError("band min_score values must increase strictly")
+        return self
+
+
+class Threshold(Strict):
+    min: float
+    score: Annotated[float, Field(ge=0, le=1)]
+
+
+class Question(Strict):
+    code: Code
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
+    guidance: LongText = ""
+    kind: Literal["maturity", "practice", "yes_no", "numeric", "text"]
+    weight: Weight = 1.0
+    allow_na: bool = False
+    required: bool | None = None
+    evidence_hint: ShortText = ""
+    levels: Annotated[list[ShortText], Field(max_length=SCALE_SIZE)] = []
+    practice_level: Annotated[int, Field(ge=1, le=SCALE_SIZE)] | None = None
+    thresholds: Annotated[list[Threshold], Field(max_length=20)] = []
+    unit: Annotated[str, StringConstraints(max_length=40)] = ""
+    recommendations: dict[Annotated[int, Field(ge=2, le=SCALE_SIZE)], LongText] = {}
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> Question:
+        if self.kind == "maturity":
+            if len(self.levels) != SCALE_SIZE:
+                raise ValueError(
+                    f"a 'maturity' question needs exactly {SCALE_SIZE} level descriptors "
+                    f"(one per level), got {len(self.levels)}"
+                )
+        elif self.levels:
+            raise ValueError("'levels' descriptors are only for 'maturity' questions")
+        if self.kind == "practice":
+            if self.practice_level is None:
+                raise ValueError("a 'practice' question needs 'practice_level'")
+        elif self.practice_level is not None:
+            raise ValueError("'practice_level' is only for 'practice' questions")
+        if self.kind == "numeric":
+            if not self.thresholds:
+                raise ValueError("a 'numeric' question needs 'thresholds'")
+            minimums = [t.min for t in self.thresholds]
+            if any(b <= a for a, b in zip(minimums, minimums[1:], strict=False)):
+                raise ValueError("threshold 'min' values must increase strictly")
+        elif self.thresholds:
+            raise ValueError("'thresholds' are only for 'numeric' questions")
+        if self.kind == "text" and self.recommendations:
+            raise ValueError("'text' questions are not scored and take no recommendations")
+        return self
+
+    @property
+    def is_required(self) -> bool:
+        return self.required if self.required is not None else self.kind != "text"
+
+
+class SubDomain(Strict):
+    code: Code
+    name: Name
+    description: ShortText = ""
+    questions: Annotated[list[Question], Field(min_length=1, max_length=200)]
+
+
+class Domain(Strict):
+    code: Code
+    name: Name
+    description: ShortText = ""
+    weight: Weight = 1.0
+    target_level: Annotated[int, Field(ge=1, le=SCALE_SIZE)] = 3
+    questions: Annotated[list[Question], Field(max_length=200)] = []
+    subdomains: Annotated[list[SubDomain], Field(max_length=30)] = []
+
+    @model_validator(mode="after")
+    def _has_questions(self) -> Domain:
+        if not self.questions and not self.subdomains:
+            raise ValueError("a domain needs 'questions' or 'subdomains'")
+        return self
+
+    def all_questions(self) -> list[Question]:
+        return [*self.questions, *(q for sub in self.subdomains for q in sub.questions)]
+
+
+class QuestionText(Strict):
+    text: ShortText = ""
+    guidance: LongText = ""
+    evidence_hint: ShortText = ""
+    levels: Annotated[list[ShortText], Field(max_length=SCALE_SIZE)] = []
+    recommendations: dict[Annotated[int, Field(ge=2, le=SCALE_SIZE)], LongText] = {}
+
+
+class NodeText(Strict):
+    name: Annotated[str, StringConstraints(max_length=200)] = ""
+    description: ShortText = ""
+
+
+class Translation(Strict):
+    name: Annotated[str, StringConstraints(max_length=200)] = ""
+    description: LongText = ""
+    scale: dict[Annotated[int, Field(ge=1, le=SCALE_SIZE)], NodeText] = {}
+    domains: dict[Code, NodeText] = {}
+    questions: dict[Code, QuestionText] = {}
+
+
+class FrameworkFile(Strict):
+    id: Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$")]
+    name: Name
+    description: LongText = ""
+    licence: Licence
+    scale: Annotated[list[Level], Field(min_length=SCALE_SIZE, max_length=SCALE_SIZE)]
+    scoring: Scoring
+    domains: Annotated[list[Domain], Field(min_length=1, max_length=50)]
+    translations: dict[Annotated[str, StringConstraints(pattern=LANG_PATTERN)], Translation] = {}
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: object) -> object:
+        # `version: 1.0` in YAML is a float; accept it as the text the author wrote.
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_in_order(cls, scale: list[Level]) -> list[Level]:
+        if [level.level for level in scale] != list(range(1, SCALE_SIZE + 1)):
+            raise ValueError(f"the scale must list levels 1..{SCALE_SIZE} in order")
+        return scale
+
+    @model_validator(mode="after")
+    def _codes_are_unique(self) -> FrameworkFile:
+        seen: set[str] = set()
+        for domain in self.domains:
+            for code in [domain.code, *(sub.code for sub in domain.subdomains)]:
+                if code in seen:
+                    raise ValueError(f"duplicate domain code {code!r}")
+                seen.add(code)
+        questions: set[str] = set()
+        for domain in self.domains:
+            for question in domain.all_questions():
+                if question.code in questions:
+                    raise ValueError(f"duplicate question code {question.code!r}")
+                questions.add(question.code)
+            if self.scoring.method == "gated" and not any(
+                q.kind == "practice" for q in domain.all_questions()
+            ):
+                raise ValueError(
+                    f"domain {domain.code!r}: 'gated' scoring needs a 'practice' question"
+                )
+        if not any(q.kind != "text" for d in self.domains for q in d.all_questions()):
+            raise ValueError("the framework has no scored question")
+        for lang, translation in self.translations.items():
+            unknown = set(translation.questions) - questions
+            if unknown:
+                raise ValueError(f"translations.{lang}: unknown question codes {sorted(unknown)}")
+            unknown = set(translation.domains) - seen
+            if unknown:
+                raise ValueError(f"translations.{lang}: unknown domain codes {sorted(unknown)}")
+        return self
+
+
+def is_valid_id(value: str) -> bool:
+    return re.match(ID_PATTERN, value) is not None
