@@ -35,7 +35,7 @@ import html
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 FONT_FAMILY = "Noto Sans, DejaVu Sans, sans-serif"
@@ -51,6 +51,7 @@ SMALL_FONT_SIZE = 10
 LINE_HEIGHT = 1.25
 PAD = 8
 DEFAULT_MISSING = "–"
+Swatch = Callable[[float, float], str]  # draws a legend sample at (x, centre y)
 # Characters XML 1.0 forbids even when escaped; dropped from every label.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -116,9 +117,10 @@ def radar_chart(
     carry small labels along the first spoke; axis labels wrap at about 18
     characters, three lines at most (the ``<desc>`` keeps the full text). The
     radius is the largest that keeps every label inside ``size`` pixels of width;
-    the height follows from the labels and the legend. Styles: "subject" solid
-    dark blue, filled translucent, circle markers; "peer" dashed grey, squares;
-    "target" dotted orange, no fill, diamonds. A series with missing values is
+    if at that radius labels would overlap each other, the radius and the chart
+    grow until they do not. The height follows from the labels and the legend.
+    Styles: "subject" solid dark blue, filled translucent, circle markers; "peer"
+    dashed grey, squares; "target" dotted orange, no fill, diamonds. A series with missing values is
     drawn as the runs between its present values, unfilled. Fewer than three axes
     still render, as circles for rings and markers without lines; no axes gives a
     small chart showing ``title``.
@@ -137,39 +139,32 @@ def radar_chart(
         for i in range(n)
     ]
     labels = [_wrap(axis, 18, 3) for axis in axes]
-    gap = 8
     half = size / 2 - PAD
 
-    # The largest radius at which every side label still fits across the width.
-    radius = half - gap - FONT_SIZE
+    # The largest radius at which every side label still fits across the width...
+    radius = half - _LABEL_GAP - FONT_SIZE
     for (dx, _), lines in zip(directions, labels, strict=True):
         if abs(dx) > 0.2:
-            radius = min(radius, (half - gap - _block_width(lines, FONT_SIZE)) / abs(dx))
+            width_left = half - _LABEL_GAP - _block_width(lines, FONT_SIZE)
+            radius = min(radius, width_left / abs(dx))
     radius = max(radius, size * 0.2)
+    # ...but never so small that two labels overlap: then the chart grows instead.
+    blocks = _axis_label_blocks(directions, labels, radius)
+    while _any_overlap([b[4] for b in blocks]) and radius < 2 * size:
+        radius += 4
+        blocks = _axis_label_blocks(directions, labels, radius)
 
-    # Label blocks relative to the centre, and the vertical extent they need.
-    line_step = FONT_SIZE * LINE_HEIGHT
-    blocks = []
-    top, bottom = -radius - 4, radius + 4
-    for (dx, dy), lines in zip(directions, labels, strict=True):
-        x, y = (radius + gap) * dx, (radius + gap) * dy
-        anchor = "start" if dx > 0.2 else "end" if dx < -0.2 else "middle"
-        height = (len(lines) - 1) * line_step
-        if dy < -0.2:  # above the centre: the block sits on the spoke's end
-            first = y - height - 0.3 * FONT_SIZE
-        elif dy > 0.2:  # below: it hangs from it
-            first = y + 0.8 * FONT_SIZE
-        else:
-            first = y - height / 2 + 0.35 * FONT_SIZE
-        blocks.append((x, first, anchor, lines))
-        top = min(top, first - 0.8 * FONT_SIZE)
-        bottom = max(bottom, first + height + 0.3 * FONT_SIZE)
+    left = min([-radius] + [b[4][0] for b in blocks])
+    right = max([radius] + [b[4][2] for b in blocks])
+    top = min([-radius - 4] + [b[4][1] for b in blocks])
+    bottom = max([radius + 4] + [b[4][3] for b in blocks])
 
-    cx, cy = size / 2, PAD - top
+    width = max(size, right - left + 2 * PAD)
+    cx, cy = width / 2 - (left + right) / 2, PAD - top
     legend, legend_height = _legend(
         [(s.label, _line_swatch(STYLES[s.style])) for s in series],
         y=cy + bottom + 10,
-        width=size,
+        width=width,
         centre=True,
     )
     height = cy + bottom + 10 + legend_height + PAD
@@ -206,7 +201,7 @@ def radar_chart(
                 fill=MUTED,
             )
         )
-    for x, first, anchor, lines in blocks:
+    for x, first, anchor, lines, _ in blocks:
         parts.append(_text(cx + x, cy + first, lines, size=FONT_SIZE, anchor=anchor, fill=INK))
 
     for s in series if n >= 3 else ():  # below three axes a line means nothing: markers only
@@ -236,7 +231,51 @@ def radar_chart(
         f"{axis}: " + ", ".join(f"{s.label} {_value(s.values[i], missing_text)}" for s in series)
         for i, axis in enumerate(axes)
     )
-    return _svg(size, height, title, desc, parts)
+    return _svg(width, height, title, desc, parts)
+
+
+_LABEL_GAP = 8  # between a spoke's end and its label
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _axis_label_blocks(
+    directions: Sequence[tuple[float, float]], labels: Sequence[list[str]], radius: float
+) -> list[tuple[float, float, str, list[str], Box]]:
+    """Where each axis label goes, relative to the centre: x, first baseline, anchor, box.
+
+    Labels right of the centre start at the spoke's end, those left of it end
+    there, and those near the vertical are centred. Blocks above the centre sit
+    on the spoke's end, blocks below hang from it, side blocks are centred on it.
+    """
+    line_step = FONT_SIZE * LINE_HEIGHT
+    blocks = []
+    for (dx, dy), lines in zip(directions, labels, strict=True):
+        x, y = (radius + _LABEL_GAP) * dx, (radius + _LABEL_GAP) * dy
+        anchor = "start" if dx > 0.2 else "end" if dx < -0.2 else "middle"
+        height = (len(lines) - 1) * line_step
+        if dy < -0.2:
+            first = y - height - 0.3 * FONT_SIZE - 4  # clear of the ring labels
+        elif dy > 0.2:
+            first = y + 0.8 * FONT_SIZE
+        else:
+            first = y - height / 2 + 0.35 * FONT_SIZE
+        width = _block_width(lines, FONT_SIZE)
+        start = x - {"start": 0, "middle": width / 2, "end": width}[anchor]
+        box = (start, first - 0.8 * FONT_SIZE, start + width, first + height + 0.3 * FONT_SIZE)
+        blocks.append((x, first, anchor, lines, box))
+    return blocks
+
+
+def _any_overlap(boxes: Sequence[Box], margin: float = 3) -> bool:
+    return any(
+        a[0] < b[2] + margin
+        and b[0] < a[2] + margin
+        and a[1] < b[3] + margin
+        and b[1] < a[3] + margin
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+    )
 
 
 def distribution_chart(
@@ -302,13 +341,14 @@ def distribution_chart(
             peers_text = f"{peers_label} {_value(q1)}, {_value(median)}, {_value(q3)}"
         else:
             note = row.note or missing_text
-            # Keep the note clear of the subject's marker.
+            # Keep the note clear of the subject's marker: the other half of the scale.
             at_end = subject is not None and subject < 50
+            half_chars = int(((x1 - x0) / 2 - 12) / (SMALL_FONT_SIZE * 0.56))
             parts.append(
                 _text(
                     x1 if at_end else x0 + 2,
                     cy + 0.35 * SMALL_FONT_SIZE,
-                    [note],
+                    [_truncate(note, half_chars)],
                     size=SMALL_FONT_SIZE,
                     anchor="end" if at_end else "start",
                     fill=MUTED,
@@ -520,7 +560,7 @@ def _stroke_attrs(style: _Style) -> str:
     return attrs
 
 
-def _line_swatch(style: _Style):  # type: ignore[no-untyped-def]
+def _line_swatch(style: _Style) -> Swatch:
     """A legend sample: a short stroke in the series' dash with its marker in the middle."""
 
     def draw(x: float, y: float) -> str:
@@ -542,12 +582,12 @@ def _box_swatch(x: float, y: float) -> str:
     )
 
 
-def _legend(  # type: ignore[no-untyped-def]
-    items, *, y: float, width: float, centre: bool = False
+def _legend(
+    items: Sequence[tuple[str, Swatch]], *, y: float, width: float, centre: bool = False
 ) -> tuple[str, float]:
     """Legend entries (label, swatch drawer) flowed into rows; returns markup and height."""
     row_height = 20
-    rows: list[list[tuple[str, object, float]]] = [[]]
+    rows: list[list[tuple[str, Swatch, float]]] = [[]]
     used = 0.0
     for label, swatch in items:
         text = _truncate(label, 60)
@@ -563,7 +603,7 @@ def _legend(  # type: ignore[no-untyped-def]
         x = max(PAD, (width - row_width) / 2) if centre else PAD
         cy = y + r * row_height + row_height / 2
         for text, swatch, item_width in row:
-            parts.append(swatch(x, cy))  # type: ignore[operator]
+            parts.append(swatch(x, cy))
             parts.append(_text(x + 30, cy + 0.35 * FONT_SIZE, [text], size=FONT_SIZE, fill=INK))
             x += item_width
     return "".join(parts), len(rows) * row_height if items else 0

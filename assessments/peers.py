@@ -37,6 +37,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported for real inside the functions, to keep start-up fast
+    import numpy as np
+    import pandas as pd
 
 QUANTILES = (0.25, 0.5, 0.75)
 
@@ -145,7 +150,7 @@ def peer_statistics(
     return result
 
 
-def _column_stats(scores, subject, min_group: int) -> dict[str, Stat]:  # type: ignore[no-untyped-def]
+def _column_stats(scores: pd.DataFrame, subject: np.ndarray, min_group: int) -> dict[str, Stat]:
     """Quartiles and percentile rank for every column of one group, at once.
 
     ``scores`` is the group's DataFrame (peers x columns, NaN = no score) and
@@ -187,7 +192,7 @@ def _column_stats(scores, subject, min_group: int) -> dict[str, Stat]:  # type: 
     }
 
 
-def _to_float_matrix(cells: list[list[float | None]], width: int):  # type: ignore[no-untyped-def]
+def _to_float_matrix(cells: list[list[float | None]], width: int) -> np.ndarray:
     """A 2-D float array of the given width; None and non-finite values become NaN."""
     import numpy as np
 

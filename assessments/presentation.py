@@ -161,3 +161,94 @@ def results_context(data: Results) -> dict:
         "scale": framework.scale,
         "fmt": _fmt,
     }
+
+
+@dataclass
+class AnswerRow:
+    """One question and its answer, for report appendices and exports."""
+
+    domain: str
+    section: str
+    code: str
+    text: str
+    kind: str
+    weight: float
+    value: str
+    label: str
+    not_applicable: bool
+    comment: str
+    evidence_link: str
+    evidence: list[str]
+    updated_by: str
+    updated_at: object
+    version: int
+    moderated_value: str
+    moderated_not_applicable: bool
+    moderation_reason: str
+    score: float | None
+
+
+def answer_label(question, value: str, not_applicable: bool, level_names: dict[int, str]) -> str:  # type: ignore[no-untyped-def]
+    from assessments.forms import PRACTICE_LABELS, YES_NO_LABELS
+
+    if not_applicable:
+        return _("Not applicable")
+    if not value:
+        return _("Not answered")
+    if question.kind == "maturity" and value.isdigit():
+        return f"{value} · {level_names.get(int(value), value)}"
+    if question.kind == "practice":
+        return str(PRACTICE_LABELS.get(value, value))
+    if question.kind == "yes_no":
+        return str(YES_NO_LABELS.get(value, value))
+    if question.kind == "numeric" and question.unit:
+        return f"{value} {question.unit}"
+    return value
+
+
+def answer_rows(assessment, responses: list) -> list[AnswerRow]:  # type: ignore[no-untyped-def]
+    """Every question of the framework, in order, with its answer (or none)."""
+    from assessments import scoring
+    from assessments.results import framework_def
+    from frameworks.models import Question
+
+    by_question = {r.question_id: r for r in responses}
+    qdefs = {q.code: q for q in framework_def(assessment.framework).questions}
+    level_names = assessment.framework.level_names()
+    rows = []
+    questions = (
+        Question.objects.filter(framework_id=assessment.framework_id)
+        .select_related("domain", "section")
+        .order_by("position")
+    )
+    for q in questions:
+        r = by_question.get(q.pk)
+        value = r.value if r else ""
+        na = r.not_applicable if r else False
+        user = r.updated_by if r else None
+        rows.append(
+            AnswerRow(
+                domain=q.domain.name,
+                section=q.section.name if q.section else "",
+                code=q.code,
+                text=q.text,
+                kind=q.kind,
+                weight=q.weight,
+                value=value,
+                label=answer_label(q, value, na, level_names),
+                not_applicable=na,
+                comment=r.comment if r else "",
+                evidence_link=r.evidence_link if r else "",
+                evidence=[e.original_name for e in r.evidence.all()] if r else [],
+                updated_by=(user.get_full_name() or user.username) if user else "",
+                updated_at=r.updated_at if r else None,
+                version=r.version if r else 0,
+                moderated_value=r.moderated_value if r else "",
+                moderated_not_applicable=r.moderated_not_applicable if r else False,
+                moderation_reason=r.moderation_reason if r else "",
+                score=scoring.answer_score(
+                    qdefs[q.code], scoring.Answer(value=value or None, not_applicable=na)
+                ),
+            )
+        )
+    return rows

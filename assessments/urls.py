@@ -36,4 +36,6 @@ urlpatterns = [
     path("assessments/<int:pk>/review/", views.review, name="review"),
     path("assessments/<int:pk>/targets/", views_results.targets, name="targets"),
     path("assessments/<int:pk>/results/", views_results.results, name="results"),
+    path("assessments/<int:pk>/report.pdf", views_results.report_download, name="report_pdf"),
+    path("assessments/<int:pk>/export.<slug:fmt>", views_results.export_download, name="export"),
 ]

@@ -6,13 +6,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments import access
 from assessments.presentation import results_context
+from assessments.reports.exports import CONTENT_TYPES, FORMATS, export
+from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
 from assessments.results import build_results, targets_of
 from assessments.services import InvalidAnswer, targets_set
 from assessments.views import _get_assessment_for_user
@@ -25,7 +28,14 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, roles = _get_assessment_for_user(request, pk)
     data = build_results(assessment, group_key=request.GET.get("group"))
     context = results_context(data)
-    context.update({"assessment": assessment, "roles": roles})
+    context.update(
+        {
+            "assessment": assessment,
+            "roles": roles,
+            "tlp_markings": TLP_MARKINGS,
+            "default_tlp": DEFAULT_TLP,
+        }
+    )
     return render(request, "assessments/results.html", context)
 
 
@@ -61,3 +71,34 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
         "assessments/targets.html",
         {"assessment": assessment, "roles": roles, "form": form},
     )
+
+
+def _download_name(assessment, extension: str) -> str:  # type: ignore[no-untyped-def]
+    parts = [assessment.organisation.name, assessment.framework.key, assessment.cycle.name]
+    return "-".join(slugify(p) for p in parts)[:150] + f".{extension}"
+
+
+@require_GET
+@login_required
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _roles = _get_assessment_for_user(request, pk)
+    tlp = request.GET.get("tlp", DEFAULT_TLP).upper()
+    if tlp not in TLP_MARKINGS:
+        return HttpResponseBadRequest(_("Choose a Traffic Light Protocol marking."))
+    pdf, _cached = report_pdf(assessment, tlp=tlp)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "pdf")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def export_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    assessment, _roles = _get_assessment_for_user(request, pk)
+    if fmt not in FORMATS:
+        raise Http404
+    response = HttpResponse(export(assessment, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, fmt)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

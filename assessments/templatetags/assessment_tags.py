@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -18,3 +19,22 @@ def practice_label(value: str) -> str:
     from assessments.forms import PRACTICE_LABELS
 
     return str(PRACTICE_LABELS.get(value, value))
+
+
+@register.filter
+def css_string(value: object) -> str:
+    """Escape text for a double-quoted CSS string inside a <style> element."""
+    out = []
+    for ch in str(value):
+        if ch in '"\\<>&' or ord(ch) < 0x20:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return mark_safe("".join(out))  # noqa: S308 - every special character is escaped above
+
+
+@register.filter
+def clip(value: object, limit: int) -> str:
+    """Cap free text (comments, names) in reports; the full text stays in the exports."""
+    text = str(value or "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from assessments.models import Assessment
+from assessments.reports.exports import FORMATS, export
+
+
+class Command(BaseCommand):
+    help = "Export an assessment's responses and scores as JSON, CSV or XLSX."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("assessment_id", type=int)
+        parser.add_argument("--format", required=True, choices=FORMATS, type=str.lower)
+        parser.add_argument("-o", "--output", required=True, type=Path)
+
+    def handle(self, *args: object, **options: object) -> None:
+        assessment = (
+            Assessment.objects.select_related("organisation", "framework", "cycle")
+            .filter(pk=options["assessment_id"])
+            .first()
+        )
+        if assessment is None:
+            raise CommandError(f"no assessment with id {options['assessment_id']}", returncode=1)
+        output: Path = options["output"]  # type: ignore[assignment]
+        if not output.parent.exists():
+            raise CommandError(f"folder {output.parent} does not exist", returncode=1)
+        content = export(assessment, str(options["format"]))
+        output.write_bytes(content)
+        self.stdout.write(f"{output}: {len(content):,} bytes ({options['format']})")

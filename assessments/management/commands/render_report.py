@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from assessments.models import Assessment
+from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
+
+
+class Command(BaseCommand):
+    help = "Render an assessment's PDF report."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("assessment_id", type=int)
+        parser.add_argument("-o", "--output", required=True, type=Path, help="PDF file to write")
+        parser.add_argument(
+            "--tlp",
+            default=DEFAULT_TLP,
+            type=str.upper,
+            choices=TLP_MARKINGS,
+            help=f"Traffic Light Protocol marking (default {DEFAULT_TLP})",
+        )
+        parser.add_argument("--language", default=None, help="language code, e.g. en, fr, ar")
+
+    def handle(self, *args: object, **options: object) -> None:
+        assessment = (
+            Assessment.objects.select_related("organisation", "framework", "cycle")
+            .filter(pk=options["assessment_id"])
+            .first()
+        )
+        if assessment is None:
+            raise CommandError(f"no assessment with id {options['assessment_id']}", returncode=1)
+        output: Path = options["output"]  # type: ignore[assignment]
+        if output.parent and not output.parent.exists():
+            raise CommandError(f"folder {output.parent} does not exist", returncode=1)
+        started = time.perf_counter()
+        pdf, cached = report_pdf(
+            assessment,
+            tlp=str(options["tlp"]),
+            language=options["language"],  # type: ignore[arg-type]
+        )
+        output.write_bytes(pdf)
+        elapsed = time.perf_counter() - started
+        source = "from cache" if cached else f"rendered in {elapsed:.2f} s"
+        self.stdout.write(f"{output}: {len(pdf):,} bytes, {source}")

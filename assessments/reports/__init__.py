@@ -1,0 +1,1 @@
+"""Reports of one assessment: PDF (WeasyPrint) and exports (JSON, CSV, XLSX)."""

@@ -1,0 +1,186 @@
+"""Exports of one assessment: JSON (complete, recomputable), CSV and XLSX (safe).
+
+CSV and XLSX cells that a spreadsheet would read as a formula (text starting
+with `=`, `+`, `-`, `@`, a tab or a carriage return) are neutralised by a
+leading apostrophe and stored as text; numbers stay numbers in XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+
+from django.utils import timezone
+
+from assessments import scoring
+from assessments.models import Assessment
+from assessments.presentation import AnswerRow, answer_rows
+from assessments.results import build_results
+
+FORMATS = ("json", "csv", "xlsx")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+RESPONSE_COLUMNS = [
+    ("domain", "Domain"),
+    ("section", "Sub-domain"),
+    ("code", "Question code"),
+    ("text", "Question"),
+    ("kind", "Kind"),
+    ("weight", "Weight"),
+    ("value", "Answer value"),
+    ("label", "Answer"),
+    ("not_applicable", "N/A"),
+    ("score", "Answer score (0-1)"),
+    ("comment", "Comment"),
+    ("evidence", "Evidence files"),
+    ("evidence_link", "Evidence link"),
+    ("updated_by", "Answered by"),
+    ("updated_at", "Answered at"),
+    ("version", "Version"),
+    ("moderated_value", "Validated answer"),
+    ("moderation_reason", "Moderation reason"),
+]
+
+
+def neutralise(value: object) -> object:
+    """Text a spreadsheet would evaluate becomes inert text; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell(row: AnswerRow, key: str) -> object:
+    value = getattr(row, key)
+    if key == "evidence":
+        return "; ".join(value)
+    if key == "updated_at":
+        return value.isoformat() if value else ""
+    if key == "not_applicable":
+        return "yes" if value else ""
+    return "" if value is None else value
+
+
+def export_payload(assessment: Assessment) -> dict:
+    """Everything needed to recompute every score without this application."""
+    return _collect(assessment)[0]
+
+
+def _collect(assessment: Assessment) -> tuple[dict, list[AnswerRow]]:
+    data = build_results(assessment)
+    framework = data.scores.framework
+    rows = answer_rows(assessment, data.responses)
+    payload = {
+        "format": "resilience-assessment-export/1",
+        "exported_at": timezone.now().isoformat(),
+        "assessment": {
+            "id": assessment.pk,
+            "organisation": assessment.organisation.name,
+            "country": assessment.organisation.country,
+            "cycle": assessment.cycle.name,
+            "status": assessment.status,
+            "answers_hash": assessment.answers_hash or None,
+        },
+        "framework": {
+            "id": assessment.framework.key,
+            "version": assessment.framework.version,
+            "revision": assessment.framework.revision,
+            "method": framework.method,
+            "bands": [list(b) for b in framework.bands],
+            "max_level": framework.max_level,
+            "scale": assessment.framework.scale,
+            "domains": [asdict(d) for d in framework.domains],
+            "questions": [
+                {
+                    **asdict(q),
+                    "thresholds": [list(t) for t in q.thresholds],
+                    "recommendations": {str(k): v for k, v in q.recommendations},
+                }
+                for q in framework.questions
+            ],
+        },
+        "targets": data.scores.targets,
+        "responses": [
+            {**asdict(r), "updated_at": r.updated_at.isoformat() if r.updated_at else None}
+            for r in rows
+        ],
+        "scores": {
+            "result": scoring.result_to_dict(data.shown),
+            "self_assessed": scoring.result_to_dict(data.scores.self_result),
+            "moderated": data.scores.moderated,
+        },
+    }
+    return payload, rows
+
+
+def _score_rows(payload: dict) -> list[list[object]]:
+    result = payload["scores"]["result"]
+    rows: list[list[object]] = [
+        ["Domain code", "Domain", "Score", "Level", "Target", "Gap", "Coverage"]
+    ]
+    for d in result["domains"]:
+        rows.append(
+            [d["code"], d["name"], d["score"], d["level"], d["target"], d["gap"], d["coverage"]]
+        )
+    rows.append(
+        ["overall", "Overall", result["overall_score"], result["overall_level"], None, None, None]
+    )
+    return rows
+
+
+def export_json(assessment: Assessment) -> bytes:
+    return json.dumps(export_payload(assessment), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def export_csv(assessment: Assessment) -> bytes:
+    payload, data = _collect(assessment)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([label for _key, label in RESPONSE_COLUMNS])
+    for row in data:
+        writer.writerow([neutralise(_cell(row, key)) for key, _label in RESPONSE_COLUMNS])
+    writer.writerow([])
+    for score_row in _score_rows(payload):
+        writer.writerow([neutralise("" if v is None else v) for v in score_row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_xlsx(assessment: Assessment) -> bytes:
+    from openpyxl import Workbook
+
+    payload, rows = _collect(assessment)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Responses"
+    _append(sheet, [label for _key, label in RESPONSE_COLUMNS])
+    for row in rows:
+        _append(sheet, [_cell(row, key) for key, _label in RESPONSE_COLUMNS])
+    scores = workbook.create_sheet("Scores")
+    for score_row in _score_rows(payload):
+        _append(scores, score_row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _append(sheet, values: list[object]) -> None:  # type: ignore[no-untyped-def]
+    sheet.append([None if v is None else neutralise(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # never a formula, whatever the text
+
+
+def export(assessment: Assessment, fmt: str) -> bytes:
+    if fmt == "json":
+        return export_json(assessment)
+    if fmt == "csv":
+        return export_csv(assessment)
+    if fmt == "xlsx":
+        return export_xlsx(assessment)
+    raise ValueError(f"unknown export format {fmt!r}")

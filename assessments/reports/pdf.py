@@ -1,0 +1,138 @@
+"""The PDF report, rendered by WeasyPrint from the same context as the results page.
+
+Report HTML carries user text (names, comments, evidence names), so it is
+treated as hostile: the template escapes everything, free text is capped, and
+WeasyPrint gets a URL fetcher that serves only the app's own static files and
+`data:` URIs. `file:`, `http(s):` and everything else is refused, so nothing
+outside the app can be read or contacted while rendering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Count, Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from assessments.models import Assessment
+
+TLP_MARKINGS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+DEFAULT_TLP = "AMBER"
+STATIC_SCHEME = "app-static:"
+REPORT_TEMPLATE_VERSION = "1"
+MAX_FREE_TEXT = 1500
+
+
+class RefusedURL(ValueError):
+    """WeasyPrint asked for something outside the app's own static files."""
+
+
+def make_fetcher():  # type: ignore[no-untyped-def]
+    """A WeasyPrint URL fetcher limited to `data:` URIs and `app-static:` files."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AppStaticFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("data",), allow_redirects=False, timeout=1)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict | None = None):  # type: ignore[no-untyped-def]
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith(STATIC_SCHEME):
+                relative = PurePosixPath(url[len(STATIC_SCHEME) :].lstrip("/"))
+                if ".." not in relative.parts and str(relative) != ".":
+                    found = finders.find(str(relative))
+                    if found:
+                        mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                        body = Path(found).read_bytes()
+                        return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
+            self.refused.append(url[:200])
+            raise RefusedURL(f"refused to fetch {url[:200]!r}: only the app's static files")
+
+    return AppStaticFetcher()
+
+
+def report_html(assessment: Assessment, *, tlp: str, language: str | None = None) -> str:
+    from assessments.presentation import answer_rows, results_context
+    from assessments.results import build_results
+
+    data = build_results(assessment)
+    context = results_context(data)
+    css = (Path(finders.find("css/report.css"))).read_text(encoding="utf-8")
+    with translation.override(language or translation.get_language()):
+        return render_to_string(
+            "reports/assessment_report.html",
+            {
+                **context,
+                "assessment": assessment,
+                "answers": answer_rows(assessment, data.responses),
+                "tlp": tlp,
+                "css": css,
+                "generated_at": timezone.now(),
+                "max_text": MAX_FREE_TEXT,
+                "min_group": data.min_group,
+                "validated": assessment.status == Assessment.Status.VALIDATED,
+            },
+        )
+
+
+def render_pdf(html: str) -> tuple[bytes, list[str]]:
+    """Render report HTML; returns the PDF bytes and the URLs the fetcher refused."""
+    import weasyprint
+
+    fetcher = make_fetcher()
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=STATIC_SCHEME + "/")
+    pdf = document.write_pdf(attachments=[], uncompressed_pdf=False)
+    return pdf, fetcher.refused
+
+
+def state_key(assessment: Assessment, *, tlp: str, language: str) -> str:
+    """What the report depends on: answers, status, targets, peers, TLP, language."""
+    peers = Assessment.objects.filter(
+        framework_key=assessment.framework_key,
+        cycle_id=assessment.cycle_id,
+        status=Assessment.Status.VALIDATED,
+    ).aggregate(n=Count("id"), last=Max("validated_at"), edited=Max("updated_at"))
+    parts = [
+        REPORT_TEMPLATE_VERSION,
+        assessment.pk,
+        assessment.status,
+        assessment.updated_at.isoformat(),
+        assessment.answers_hash,
+        peers["n"],
+        peers["last"],
+        peers["edited"],
+        tlp,
+        language,
+        settings.PEER_MIN_GROUP,
+    ]
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+
+
+def report_pdf(
+    assessment: Assessment, *, tlp: str, language: str | None = None
+) -> tuple[bytes, bool]:
+    """The PDF for this assessment state, from the cache when unchanged; (bytes, cached)."""
+    if tlp not in TLP_MARKINGS:
+        raise ValueError(f"unknown TLP marking {tlp!r}")
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    root = Path(settings.REPORT_CACHE_ROOT)
+    path = root / f"{assessment.pk}-{state_key(assessment, tlp=tlp, language=language)}.pdf"
+    if path.is_file():
+        return path.read_bytes(), True
+    pdf, _refused = render_pdf(report_html(assessment, tlp=tlp, language=language))
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob(f"{assessment.pk}-*.pdf"):
+        old.unlink(missing_ok=True)
+    with tempfile.NamedTemporaryFile(dir=root, delete=False, suffix=".tmp") as tmp:
+        tmp.write(pdf)
+    os.replace(tmp.name, path)
+    return pdf, False

@@ -1,0 +1,94 @@
+"""Fixtures for the browser journeys: the demo's `respondent` and `coordinator`, both
+members of org A, an assessment of the mini framework, and a way to log in through
+the real login form.
+
+The Chromium path and DJANGO_ALLOW_ASYNC_UNSAFE come from `tests/conftest.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from assessments.models import Assessment, Cycle, Membership, Organisation
+from assessments.services import assessment_start
+from frameworks.models import Domain, Framework, Question
+from tests.conftest import PASSWORD
+
+# Auto-waiting assertions give up after this long; a local server answers in milliseconds.
+expect.set_options(timeout=5_000)
+
+
+def _member(username: str, organisation: Organisation, role: str):  # type: ignore[no-untyped-def]
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title()
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def respondent(org_a):  # type: ignore[no-untyped-def]
+    return _member("respondent", org_a, Membership.Role.RESPONDENT)
+
+
+@pytest.fixture
+def coordinator(org_a):  # type: ignore[no-untyped-def]
+    return _member("coordinator", org_a, Membership.Role.COORDINATOR)
+
+
+@pytest.fixture
+def assessment(  # type: ignore[no-untyped-def]
+    framework: Framework, cycle: Cycle, org_a: Organisation, coordinator, respondent
+) -> Assessment:
+    return assessment_start(organisation=org_a, framework=framework, cycle=cycle, user=coordinator)
+
+
+@pytest.fixture
+def questions(framework: Framework) -> dict[str, Question]:
+    """The mini framework's questions by code (GOV-01 maturity, GOV-02 practice, OPS-0x)."""
+    return {q.code: q for q in Question.objects.filter(framework=framework)}
+
+
+@pytest.fixture
+def questionnaire_url(live_server, assessment: Assessment) -> Callable[[str], str]:  # type: ignore[no-untyped-def]
+    """The absolute address of one domain's questionnaire page, by domain code."""
+
+    def url(domain_code: str) -> str:
+        domain = Domain.objects.get(
+            framework_id=assessment.framework_id, code=domain_code, parent__isnull=True
+        )
+        return live_server.url + reverse("questionnaire", args=[assessment.pk, domain.pk])
+
+    return url
+
+
+def log_in(page: Page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the real form and wait until the home page is shown."""
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    # The home page, not the login form again; the navbar may be collapsed on a phone.
+    expect(page).to_have_url(live_server.url + reverse("home"))
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_server) -> Callable[..., Page]:  # type: ignore[no-untyped-def]
+    """A page in a fresh browser context, logged in as `username`; closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make(username: str, **context_args: object) -> Page:
+        context = browser.new_context(**context_args)  # type: ignore[arg-type]
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, live_server, username)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -1,0 +1,152 @@
+"""The cast (STYLE.md): alice coordinates org A, bob answers for A, carol advises A,
+charlie answers for org B and must see nothing of A, olivia is an official for A,
+and root is the administrator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from assessments.models import (
+    AdvisorAssignment,
+    Assessment,
+    Cycle,
+    Membership,
+    OfficialScope,
+    Organisation,
+    PeerGroup,
+)
+from assessments.services import assessment_start
+from frameworks.loader import load_file
+from frameworks.models import Framework
+from frameworks.services import frameworks_import
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+def import_fixture(name: str) -> Framework:
+    frameworks_import(loaded=[load_file(FIXTURES / name)])
+    return Framework.objects.filter(key=load_file(FIXTURES / name).spec.id).latest("revision")
+
+
+@pytest.fixture
+def framework(db) -> Framework:  # type: ignore[no-untyped-def]
+    return import_fixture("mini.yaml")
+
+
+@pytest.fixture
+def cycle(db) -> Cycle:  # type: ignore[no-untyped-def]
+    return Cycle.objects.create(
+        name="2026", starts_on=dt.date(2026, 1, 1), deadline=dt.date(2026, 12, 31)
+    )
+
+
+@pytest.fixture
+def org_a(db) -> Organisation:  # type: ignore[no-untyped-def]
+    return Organisation.objects.create(
+        name="Alpha Agency", country="KE", region="Africa", org_type="agency"
+    )
+
+
+@pytest.fixture
+def org_b(db) -> Organisation:  # type: ignore[no-untyped-def]
+    return Organisation.objects.create(
+        name="Bravo CERT", country="NO", region="Europe", org_type="csirt"
+    )
+
+
+def _user(username: str, **extra: object):  # type: ignore[no-untyped-def]
+    return get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), **extra
+    )
+
+
+@pytest.fixture
+def alice(org_a):  # type: ignore[no-untyped-def]
+    user = _user("alice")
+    Membership.objects.create(user=user, organisation=org_a, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def bob(org_a):  # type: ignore[no-untyped-def]
+    user = _user("bob")
+    Membership.objects.create(user=user, organisation=org_a, role=Membership.Role.RESPONDENT)
+    return user
+
+
+@pytest.fixture
+def carol(org_a):  # type: ignore[no-untyped-def]
+    user = _user("carol")
+    AdvisorAssignment.objects.create(advisor=user, organisation=org_a)
+    return user
+
+
+@pytest.fixture
+def charlie(org_b):  # type: ignore[no-untyped-def]
+    user = _user("charlie")
+    Membership.objects.create(user=user, organisation=org_b, role=Membership.Role.RESPONDENT)
+    return user
+
+
+@pytest.fixture
+def olivia(org_a):  # type: ignore[no-untyped-def]
+    user = _user("olivia")
+    scope = OfficialScope.objects.create(user=user)
+    scope.organisations.add(org_a)
+    return user
+
+
+@pytest.fixture
+def root(db):  # type: ignore[no-untyped-def]
+    return _user("root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def cast(alice, bob, carol, charlie, olivia, root):  # type: ignore[no-untyped-def]
+    return {
+        "alice": alice,
+        "bob": bob,
+        "carol": carol,
+        "charlie": charlie,
+        "olivia": olivia,
+        "root": root,
+    }
+
+
+@pytest.fixture
+def assessment(framework, cycle, org_a, alice) -> Assessment:  # type: ignore[no-untyped-def]
+    return assessment_start(organisation=org_a, framework=framework, cycle=cycle, user=alice)
+
+
+@pytest.fixture
+def assessment_b(framework, cycle, org_b, charlie) -> Assessment:  # type: ignore[no-untyped-def]
+    return assessment_start(organisation=org_b, framework=framework, cycle=cycle, user=charlie)
+
+
+@pytest.fixture
+def peer_groups(db) -> None:  # type: ignore[no-untyped-def]
+    PeerGroup.objects.create(name="All organisations", attribute="", position=0)
+    PeerGroup.objects.create(name="Same region", attribute="region", position=1)
