@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import AuditEvent, Evidence, Response
-from assessments.services import AssessmentLocked
+from assessments.services import AssessmentLocked, touch
 
 # extension -> MIME type; the content must agree with the extension.
 ALLOWED = {
@@ -115,6 +115,7 @@ def evidence_add(*, response: Response, upload: UploadedFile, user) -> Evidence:
                 sha256=digest.hexdigest(),
                 uploaded_by=user,
             )
+            touch(assessment)
             AuditEvent.objects.create(
                 assessment=assessment,
                 user=user,
@@ -135,6 +136,7 @@ def evidence_delete(*, evidence: Evidence, user) -> None:  # type: ignore[no-unt
         )
         if not assessment.is_editable:
             raise AssessmentLocked(_("This assessment cannot be changed any more."))
+        touch(assessment)
         AuditEvent.objects.create(
             assessment=assessment,
             user=user,

@@ -180,12 +180,17 @@ def response_save(
                     "after": {"value": value, "na": not_applicable},
                 },
             )
-            Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+            touch(assessment)
             return response
     except IntegrityError:
         # Two first saves raced; the loser sees the winner's answer.
         current = Response.objects.get(assessment=assessment, question=question)
         raise Conflict(current=current) from None
+
+
+def touch(assessment: Assessment) -> None:
+    """Mark the assessment changed (cached reports are keyed on this)."""
+    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
 
 
 def missing_required(assessment: Assessment) -> list[Question]:
@@ -285,6 +290,7 @@ def targets_set(*, assessment: Assessment, user, levels: dict[int, int]) -> None
                 domain=domains[domain_id],
                 defaults={"level": level, "set_by": user},
             )
+        touch(assessment)
         AuditEvent.objects.create(
             assessment=assessment,
             user=user,

@@ -193,3 +193,30 @@ def test_screenshots_of_the_questionnaire_for_review(
         page.goto(questionnaire_url("OPS"))
         expect(page.get_by_role("heading", name="OPS · Operations")).to_be_visible()
         page.screenshot(path=SHOTS / f"browser-questionnaire-ops-{name}.png", full_page=True)
+
+
+def test_using_the_stored_answer_after_a_conflict_reloads_without_a_leave_warning(
+    new_page: Callable[..., Page], questionnaire_url, questions, assessment: Assessment
+) -> None:
+    gov_02 = questions["GOV-02"]
+    first = new_page("respondent")
+    second = new_page("coordinator")
+    first.goto(questionnaire_url("GOV"))
+    second.goto(questionnaire_url("GOV"))
+    choose(first, gov_02, "Largely implemented")
+    expect(status(first, gov_02)).to_contain_text(SAVED)
+    choose(second, gov_02, "Partially implemented")
+    conflict = status(second, gov_02).locator("[data-state=conflict]")
+    expect(conflict).to_be_visible()
+
+    warnings: list[str] = []
+
+    def dismiss(dialog) -> None:  # type: ignore[no-untyped-def]
+        warnings.append(dialog.type)
+        dialog.dismiss()
+
+    second.on("dialog", dismiss)
+    conflict.get_by_role("link", name="Use the stored answer").click()
+    print("WARNINGS", warnings, second.url)
+    expect(option(second, gov_02, "Largely implemented")).to_be_checked()
+    assert warnings == []
