@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from frameworks.schema import FrameworkFile
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml")
+INTERNAL_LABEL = re.compile(
+    r"^(function-(after|before|wrap|plain)|constrained-\w+|nullable|union)\["
+)
 
 
 class FrameworkFileError(Exception):
@@ -63,6 +67,17 @@ class _StrictLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        keys = set()
+        for key_node, _value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in keys:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            keys.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 
 def _format_location(loc: tuple[object, ...]) -> str:
     text = ""
@@ -89,8 +104,8 @@ def _clean_message(message: str) -> str:
 def _describe(error: ValidationError) -> list[str]:
     lines = []
     for item in error.errors():
-        # Drop pydantic's internal union/validator labels from the location.
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
+        # Drop pydantic's internal validator labels (e.g. "function-after[...]").
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and INTERNAL_LABEL.match(p)))
         where = _format_location(loc)
         message = _clean_message(item["msg"])
         lines.append(f"{where}: {message}" if where else message)

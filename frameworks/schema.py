@@ -80,7 +80,7 @@ class Scoring(Strict):
 
 
 class Threshold(Strict):
-    min: float
+    min: Annotated[float, Field(allow_inf_nan=False)]
     score: Annotated[float, Field(ge=0, le=1)]
 
 
@@ -91,13 +91,21 @@ class Question(Strict):
     kind: Literal["maturity", "practice", "yes_no", "numeric", "text"]
     weight: Weight = 1.0
     allow_na: bool = False
-    required: bool | None = None
+    required: bool = True  # default filled in by `_default_required`: False for 'text'
     evidence_hint: ShortText = ""
     levels: Annotated[list[ShortText], Field(max_length=SCALE_SIZE)] = []
     practice_level: Annotated[int, Field(ge=1, le=SCALE_SIZE)] | None = None
     thresholds: Annotated[list[Threshold], Field(max_length=20)] = []
     unit: Annotated[str, StringConstraints(max_length=40)] = ""
     recommendations: dict[Annotated[int, Field(ge=2, le=SCALE_SIZE)], LongText] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_required(cls, data: object) -> object:
+        # Resolve the default here, so that writing it out is not a change of content.
+        if isinstance(data, dict) and data.get("required") is None:
+            return {**data, "required": data.get("kind") != "text"}
+        return data
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Question:
@@ -128,7 +136,7 @@ class Question(Strict):
 
     @property
     def is_required(self) -> bool:
-        return self.required if self.required is not None else self.kind != "text"
+        return self.required
 
 
 class SubDomain(Strict):
@@ -206,18 +214,28 @@ class FrameworkFile(Strict):
 
     @model_validator(mode="after")
     def _codes_are_unique(self) -> FrameworkFile:
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
+        questions: dict[str, str] = {}
+
+        def claim(registry: dict[str, str], code: str, place: str, what: str) -> None:
+            if code in registry:
+                raise ValueError(
+                    f"{place}.code: duplicate {what} code {code!r} (first at {registry[code]})"
+                )
+            registry[code] = place
+
+        for i, domain in enumerate(self.domains):
+            claim(seen, domain.code, f"domains[{i}]", "domain")
+            for j, sub in enumerate(domain.subdomains):
+                claim(seen, sub.code, f"domains[{i}].subdomains[{j}]", "domain")
+        for i, domain in enumerate(self.domains):
+            for j, question in enumerate(domain.questions):
+                claim(questions, question.code, f"domains[{i}].questions[{j}]", "question")
+            for j, sub in enumerate(domain.subdomains):
+                for k, question in enumerate(sub.questions):
+                    place = f"domains[{i}].subdomains[{j}].questions[{k}]"
+                    claim(questions, question.code, place, "question")
         for domain in self.domains:
-            for code in [domain.code, *(sub.code for sub in domain.subdomains)]:
-                if code in seen:
-                    raise ValueError(f"duplicate domain code {code!r}")
-                seen.add(code)
-        questions: set[str] = set()
-        for domain in self.domains:
-            for question in domain.all_questions():
-                if question.code in questions:
-                    raise ValueError(f"duplicate question code {question.code!r}")
-                questions.add(question.code)
             if self.scoring.method == "gated" and not any(
                 q.kind == "practice" for q in domain.all_questions()
             ):
@@ -227,10 +245,10 @@ class FrameworkFile(Strict):
         if not any(q.kind != "text" for d in self.domains for q in d.all_questions()):
             raise ValueError("the framework has no scored question")
         for lang, translation in self.translations.items():
-            unknown = set(translation.questions) - questions
+            unknown = set(translation.questions) - set(questions)
             if unknown:
                 raise ValueError(f"translations.{lang}: unknown question codes {sorted(unknown)}")
-            unknown = set(translation.domains) - seen
+            unknown = set(translation.domains) - set(seen)
             if unknown:
                 raise ValueError(f"translations.{lang}: unknown domain codes {sorted(unknown)}")
         return self

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
 
 from frameworks.loader import LoadedFramework
 from frameworks.models import Domain, Framework, Question
@@ -22,11 +21,17 @@ class ImportOutcome:
 
 
 def _outcome_for(item: LoadedFramework) -> tuple[str, int]:
-    existing = Framework.objects.filter(key=item.spec.id, content_hash=item.content_hash).first()
-    if existing is not None:
-        return "unchanged", existing.revision
-    latest = Framework.objects.filter(key=item.spec.id).aggregate(top=Max("revision"))["top"]
-    return ("created", 1) if latest is None else ("new revision", latest + 1)
+    """Unchanged when the newest revision has this content; else a new revision.
+
+    Reverting a file to an older content therefore makes a new revision too, so
+    the newest revision is always what the file says now.
+    """
+    latest = Framework.objects.filter(key=item.spec.id).order_by("-revision").first()
+    if latest is None:
+        return "created", 1
+    if latest.content_hash == item.content_hash:
+        return "unchanged", latest.revision
+    return "new revision", latest.revision + 1
 
 
 def frameworks_import(

@@ -94,6 +94,12 @@
 
   // "Keep my answer" after a conflict: save again, based on the stored version.
   document.body.addEventListener("click", function (event) {
+    const useStored = event.target.closest("[data-use-stored]");
+    if (useStored) {
+      // The user chose to drop this answer: leaving the page is what they asked for.
+      pending.delete(useStored.dataset.question);
+      return;
+    }
     const button = event.target.closest("[data-keep-mine]");
     if (!button) return;
     const card = document.getElementById("q-" + button.dataset.question);

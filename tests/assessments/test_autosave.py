@@ -180,6 +180,8 @@ def _file_database(path: Path) -> Iterator[Callable[[], None]]:
     connection.ensure_connection()
     target = sqlite3.connect(path)
     connection.connection.backup(target)
+    # WAL is kept in the file; switching to it in two threads at once would fail.
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     settings_dict = {**copy.deepcopy(connection.settings_dict), "NAME": str(path)}
 
@@ -200,16 +202,18 @@ def test_two_simultaneous_saves_of_the_same_version_give_one_200_and_one_409(
     results: dict[str, int] = {}
     errors: list[BaseException] = []
     stored: list[tuple[str, int, int]] = []
+    # Logged in beforehand, so that the copy holds both sessions.
+    clients = {"2": Client(), "5": Client()}
+    clients["2"].force_login(alice)
+    clients["5"].force_login(bob)
 
     with _file_database(tmp_path / "race.sqlite3") as use_file:
 
-        def post(user, value: str) -> None:  # type: ignore[no-untyped-def]
+        def post(value: str) -> None:
             use_file()
             try:
-                client = Client()
-                client.force_login(user)
                 barrier.wait(timeout=10)
-                results[value] = _save(client, assessment, q, value, version=0).status_code
+                results[value] = _save(clients[value], assessment, q, value, version=0).status_code
             except BaseException as exc:  # reported by the main thread
                 errors.append(exc)
             finally:
@@ -229,10 +233,7 @@ def test_two_simultaneous_saves_of_the_same_version_give_one_200_and_one_409(
             finally:
                 connections["default"].close()
 
-        threads = [
-            threading.Thread(target=post, args=(alice, "2")),
-            threading.Thread(target=post, args=(bob, "5")),
-        ]
+        threads = [threading.Thread(target=post, args=(value,)) for value in clients]
         for t in threads:
             t.start()
         for t in threads:

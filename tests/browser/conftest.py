@@ -7,7 +7,7 @@ The Chromium path and DJANGO_ALLOW_ASYNC_UNSAFE come from `tests/conftest.py`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,9 +18,6 @@ from assessments.models import Assessment, Cycle, Membership, Organisation
 from assessments.services import assessment_start
 from frameworks.models import Domain, Framework, Question
 from tests.conftest import PASSWORD
-
-# Auto-waiting assertions give up after this long; a local server answers in milliseconds.
-expect.set_options(timeout=5_000)
 
 
 def _member(username: str, organisation: Organisation, role: str):  # type: ignore[no-untyped-def]
@@ -78,7 +75,7 @@ def log_in(page: Page, live_server, username: str) -> None:  # type: ignore[no-u
 
 
 @pytest.fixture
-def new_page(browser: Browser, live_server) -> Callable[..., Page]:  # type: ignore[no-untyped-def]
+def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:  # type: ignore[no-untyped-def]
     """A page in a fresh browser context, logged in as `username`; closed after the test."""
     contexts: list[BrowserContext] = []
 

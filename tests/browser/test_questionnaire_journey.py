@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from assessments.models import Assessment, Response
 from assessments.services import response_save
@@ -20,6 +21,8 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
 SAVED = re.compile(r"Saved at \d\d:\d\d")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 def card(page: Page, question: Question):  # type: ignore[no-untyped-def]
@@ -54,7 +57,10 @@ def test_answers_and_a_comment_are_saved_automatically_and_survive_a_reload(
     # Typing (no change event yet) is saved after a pause in keystrokes.
     card(page, gov_02).get_by_text("Comment and evidence").click()
     with page.expect_response(
-        lambda r: r.url.endswith(f"/questions/{gov_02.pk}/save/")
+        lambda r: (
+            r.url.endswith(f"/questions/{gov_02.pk}/save/")
+            and "2024 act." in unquote_plus(r.request.post_data or "")
+        )
     ) as comment_saved:
         card(page, gov_02).get_by_label("Comment").press_sequentially("Mandate in the 2024 act.")
     assert comment_saved.value.status == 200
@@ -73,7 +79,7 @@ def test_a_conflicting_answer_shows_the_stored_one_and_can_be_kept(
 ) -> None:
     gov_02 = questions["GOV-02"]
     first = new_page("respondent")
-    second = new_page("coordinator")
+    second = new_page("coordinator", viewport=PHONE)  # also gives the lead a picture
     first.goto(questionnaire_url("GOV"))
     second.goto(questionnaire_url("GOV"))
 
@@ -85,6 +91,8 @@ def test_a_conflicting_answer_shows_the_stored_one_and_can_be_kept(
     expect(conflict).to_contain_text("Someone else saved this answer")
     expect(conflict).to_contain_text("Stored answer: Largely implemented")
     expect(conflict).to_contain_text("by Respondent")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    second.screenshot(path=SHOTS / "browser-conflict-phone.png", full_page=True)
 
     conflict.get_by_role("button", name="Keep my answer").click()
     expect(status(second, gov_02)).to_contain_text(SAVED)
@@ -185,8 +193,8 @@ def test_screenshots_of_the_questionnaire_for_review(
     choose(page, questions["GOV-01"], "Established: Adopted")
     expect(status(page, questions["GOV-01"])).to_contain_text(SAVED)
 
-    for name, width, height in [("desktop", 1280, 900), ("phone", 390, 844)]:
-        page.set_viewport_size({"width": width, "height": height})
+    for name, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
+        page.set_viewport_size(viewport)
         page.goto(questionnaire_url("GOV"))
         expect(status(page, questions["GOV-01"])).to_contain_text("Last saved")
         page.screenshot(path=SHOTS / f"browser-questionnaire-gov-{name}.png", full_page=True)
@@ -209,14 +217,39 @@ def test_using_the_stored_answer_after_a_conflict_reloads_without_a_leave_warnin
     conflict = status(second, gov_02).locator("[data-state=conflict]")
     expect(conflict).to_be_visible()
 
-    warnings: list[str] = []
+    prompts: list[str] = []
 
-    def dismiss(dialog) -> None:  # type: ignore[no-untyped-def]
-        warnings.append(dialog.type)
-        dialog.dismiss()
+    def leave_anyway(dialog: Dialog) -> None:
+        prompts.append(dialog.type)
+        dialog.accept()
 
-    second.on("dialog", dismiss)
+    second.on("dialog", leave_anyway)
     conflict.get_by_role("link", name="Use the stored answer").click()
-    print("WARNINGS", warnings, second.url)
     expect(option(second, gov_02, "Largely implemented")).to_be_checked()
-    assert warnings == []
+    assert prompts == [], "the user chose to drop their answer, yet was asked to confirm leaving"
+
+
+def test_a_refused_answer_and_a_saved_one_are_told_apart_by_colour(
+    new_page: Callable[..., Page], questionnaire_url, questions, assessment: Assessment
+) -> None:
+    ops_02 = questions["OPS-02"]
+    page = new_page("respondent")
+    page.goto(questionnaire_url("OPS"))
+    body_colour = page.locator("body").evaluate("e => getComputedStyle(e).color")
+    value = card(page, ops_02).get_by_label("Value (FTE)")
+
+    value.fill("a dozen")
+    value.blur()
+    refused = status(page, ops_02).locator("[data-state=invalid]")
+    expect(refused).to_contain_text("Not saved: Enter a number")
+    value.fill("12")
+    value.blur()
+    saved = status(page, ops_02).locator("[data-state=saved]")
+    expect(saved).to_contain_text(SAVED)
+    saved_colour = saved.evaluate("e => getComputedStyle(e).color")
+
+    value.fill("-1")
+    value.blur()
+    expect(refused).to_contain_text("Not saved")
+    refused_colour = refused.evaluate("e => getComputedStyle(e).color")
+    assert body_colour not in {saved_colour, refused_colour}

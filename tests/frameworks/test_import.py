@@ -20,9 +20,9 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import models
 from django.test import override_settings
 
+from assessments.models import Assessment
 from frameworks import loader
 from frameworks.models import Domain, Framework, Question
 from tests.conftest import FIXTURES
@@ -174,7 +174,7 @@ def test_it_changes_nothing_when_the_same_file_is_imported_again(framework: Fram
 
 
 def test_it_stores_a_changed_file_as_a_new_revision_and_leaves_the_old_one_untouched(
-    tmp_path: Path, framework: Framework, assessment: models.Model
+    tmp_path: Path, framework: Framework, assessment: Assessment
 ) -> None:
     before = _snapshot(framework)
     changed = _mini()
@@ -370,8 +370,16 @@ BAD_DATA = [
     (_missing_name, "name: missing required field"),
     (_missing_licence, "licence: missing required field"),
     (_missing_question_text, "domains[1].subdomains[0].questions[1].text: missing required field"),
-    (_duplicate_question_code, "duplicate question code 'GOV-01'"),
-    (_duplicate_question_code_in_a_subdomain, "duplicate question code 'GOV-02'"),
+    (
+        _duplicate_question_code,
+        "domains[0].questions[1].code: duplicate question code 'GOV-01' "
+        "(first at domains[0].questions[0])",
+    ),
+    (
+        _duplicate_question_code_in_a_subdomain,
+        "domains[1].subdomains[0].questions[0].code: duplicate question code 'GOV-02' "
+        "(first at domains[0].questions[1])",
+    ),
     (_bad_kind, "domains[0].questions[0].kind: Input should be 'maturity', 'practice'"),
     (
         _four_level_descriptors,
@@ -472,7 +480,7 @@ def test_it_refuses_an_alias_bomb_quickly(tmp_path: Path) -> None:
     with pytest.raises(loader.FrameworkFileError, match="YAML anchors are not allowed"):
         loader.load_file(bomb)
 
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 1.0
 
 
 def test_it_refuses_a_file_over_the_size_cap_before_parsing_it(
@@ -556,37 +564,27 @@ def test_it_rejects_a_folder_without_framework_files(db: None, tmp_path: Path) -
     assert "no framework files" in message
 
 
-# --- known bugs (see the xfail reasons) ----------------------------------------------------
+# --- bugs found while writing these tests, now fixed ----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "frameworks/schema.py Threshold.min is a plain float: .nan/.inf pass validation, then "
-        "services._store crashes with IntegrityError (JSON_VALID check on Question.thresholds) "
-        "instead of a clear message and exit 1"
-    ),
+@pytest.mark.parametrize(
+    ("index", "value"),
+    # Placed where the "increase strictly" rule cannot catch them by accident.
+    [(2, float("nan")), (2, float("inf")), (0, float("-inf"))],
+    ids=["nan", "inf", "minus_inf"],
 )
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
 def test_it_rejects_a_threshold_that_is_not_a_finite_number(
-    db: None, tmp_path: Path, value: float
+    db: None, tmp_path: Path, index: int, value: float
 ) -> None:
     data = _mini()
-    _sub_question(data, 1)["thresholds"][0]["min"] = value
+    _sub_question(data, 1)["thresholds"][index]["min"] = value
 
     err, _, _ = _import_fails(_dump(tmp_path / "broken.yaml", data))
 
-    assert "broken.yaml: domains[1].subdomains[0].questions[1].thresholds[0].min:" in err
+    assert f"broken.yaml: domains[1].subdomains[0].questions[1].thresholds[{index}].min:" in err
     assert _counts() == (0, 0, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "frameworks/schema.py FrameworkFile._codes_are_unique raises at model level, so the "
-        "message names the code but not where the duplicate is (no domains[i].questions[j])"
-    ),
-)
 def test_it_names_the_place_of_a_duplicate_question_code(db: None, tmp_path: Path) -> None:
     data = _mini()
     _duplicate_question_code(data)
@@ -596,13 +594,6 @@ def test_it_names_the_place_of_a_duplicate_question_code(db: None, tmp_path: Pat
     assert "broken.yaml: domains[0].questions[1]" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "frameworks/loader.py _describe drops every location part containing '[' (meant for "
-        "pydantic labels), so an unknown key such as 'levels[0]' is not named in the message"
-    ),
-)
 def test_it_names_an_unknown_key_that_contains_a_bracket(db: None, tmp_path: Path) -> None:
     data = _mini()
     _question(data, 0, 0)["levels[0]"] = "None"
@@ -612,14 +603,6 @@ def test_it_names_an_unknown_key_that_contains_a_bracket(db: None, tmp_path: Pat
     assert "broken.yaml: domains[0].questions[0].levels[0]: unknown key" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "frameworks/loader.py content_hash hashes Question.required as written (None when "
-        "left out), so spelling out the default `required: false` on a 'text' question makes "
-        "a new revision whose stored rows are identical to the old one"
-    ),
-)
 def test_it_does_not_treat_a_default_written_out_as_a_new_revision(
     tmp_path: Path, framework: Framework
 ) -> None:
