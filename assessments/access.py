@@ -69,7 +69,8 @@ def can_submit(roles: Roles, assessment: Assessment) -> bool:
 
 
 def can_set_targets(roles: Roles, assessment: Assessment) -> bool:
-    return roles.coordinator
+    # A validated assessment's gap analysis stays as it was validated.
+    return roles.coordinator and assessment.status != Assessment.Status.VALIDATED
 
 
 def can_review(roles: Roles, assessment: Assessment) -> bool:

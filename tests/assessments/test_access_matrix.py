@@ -86,30 +86,20 @@ MATRIX: dict[str, dict[tuple[str, str], str]] = {
         ("GET", "draft"): "login 200 200 200 200 200 404",
         ("GET", "submitted"): "login 200 200 200 200 200 404",
     },
-    # PRODUCT.md: the coordinator does "everything a respondent does, plus ... downloads
-    # its reports"; officials read the reports of their scope; advisors review.
+    # Issue #5: the report and exports are for "everyone allowed to see the assessment"
+    # (a respondent already sees every answer in the questionnaire).
     "report_pdf": {
-        ("GET", "draft"): "login 200 403 200 200 200 404",
-        ("GET", "submitted"): "login 200 403 200 200 200 404",
+        ("GET", "draft"): "login 200 200 200 200 200 404",
+        ("GET", "submitted"): "login 200 200 200 200 200 404",
     },
     "export": {
-        ("GET", "draft"): "login 200 403 200 200 200 404",
-        ("GET", "submitted"): "login 200 403 200 200 200 404",
+        ("GET", "draft"): "login 200 200 200 200 200 404",
+        ("GET", "submitted"): "login 200 200 200 200 200 404",
     },
 }
 
-_RESPONDENT_DOWNLOADS = (
-    "bug: a respondent downloads the organisation's reports and exports "
-    "(views_results.report_download / export_download only check visibility; "
-    "PRODUCT.md reserves report downloads to the coordinator)"
-)
-
-# (name, method, state, actor) -> the bug that makes this cell fail.
-KNOWN_BUGS: dict[tuple[str, str, str, str], str] = {
-    (name, "GET", state, "bob"): _RESPONDENT_DOWNLOADS
-    for name in ("report_pdf", "export")
-    for state in ("draft", "submitted")
-}
+# (name, method, state, actor) -> the bug that makes this cell fail (none known).
+KNOWN_BUGS: dict[tuple[str, str, str, str], str] = {}
 
 # What charlie must never see of org A's assessment.
 SECRETS = (
@@ -415,6 +405,15 @@ def test_readers_get_the_questionnaire_without_autosave_or_upload(world: World, 
     assert 'hx-post="/assessments/' not in page
 
 
+@pytest.mark.parametrize("actor", ["carol", "olivia", "root"])
+def test_readers_see_the_evidence_without_a_remove_button(world: World, actor: str) -> None:
+    ops = world.domains[1]
+    page = client_for(world, actor).get(world.url("questionnaire", domain_pk=ops.pk)).content
+    assert world.url("evidence_download").encode() in page
+    assert world.url("evidence_delete").encode() not in page
+    assert b'name="delete_evidence"' not in page
+
+
 @pytest.mark.parametrize("actor", ["alice", "bob"])
 def test_members_get_the_questionnaire_with_autosave(world: World, actor: str) -> None:
     page = client_for(world, actor).get(world.url("questionnaire")).content.decode()
@@ -497,6 +496,22 @@ def test_the_outsider_cannot_reach_our_evidence_through_their_own_assessment(
     assert response.status_code == 404
     assert_no_trace_of_alpha(body(response))
     assert Evidence.objects.filter(pk=world.evidence.pk).exists()
+
+
+@pytest.mark.parametrize("actor", ["alice", "bob", "carol", "olivia"])
+def test_org_a_people_get_404_on_every_url_of_org_b(
+    world: World, fast_pdf: None, actor: str
+) -> None:
+    """The scope works both ways: an advisor's portfolio and an official's scope
+    end at their organisations."""
+    client = client_for(world, actor)
+    ids = {"pk": world.assessment_b.pk, "evidence_pk": world.evidence_b.pk}
+    for name in id_patterns():
+        method = next(iter(MATRIX[name]))[0]
+        response = request(client, method, world.url(name, **ids), world.post_data(name))
+        assert response.status_code == 404, name
+        assert "Bravo CERT" not in body(response), name
+    assert Assessment.objects.get(pk=world.assessment_b.pk).status == Assessment.Status.DRAFT
 
 
 @pytest.mark.parametrize("actor", ["alice", "root"])
