@@ -170,7 +170,15 @@ def export_xlsx(assessment: Assessment) -> bytes:
 
 
 def _append(sheet, values: list[object]) -> None:  # type: ignore[no-untyped-def]
-    sheet.append([None if v is None else neutralise(v) for v in values])
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def clean(value: object) -> object:
+        # XLSX cannot hold control characters that a pasted comment may carry.
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        return None if value is None else neutralise(value)
+
+    sheet.append([clean(v) for v in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"  # never a formula, whatever the text

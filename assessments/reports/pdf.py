@@ -21,7 +21,7 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessments.models import Assessment
+from assessments.models import Assessment, PeerGroup
 
 TLP_MARKINGS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 DEFAULT_TLP = "AMBER"
@@ -96,20 +96,34 @@ def render_pdf(html: str) -> tuple[bytes, list[str]]:
 
 def state_key(assessment: Assessment, *, tlp: str, language: str) -> str:
     """What the report depends on: answers, status, targets, peers, TLP, language."""
-    peers = Assessment.objects.filter(
-        framework_key=assessment.framework_key,
-        cycle_id=assessment.cycle_id,
-        status=Assessment.Status.VALIDATED,
-    ).aggregate(n=Count("id"), last=Max("validated_at"), edited=Max("updated_at"))
+    validated = Assessment.objects.filter(
+        framework_key=assessment.framework_key, status=Assessment.Status.VALIDATED
+    )
+    peers = validated.filter(cycle_id=assessment.cycle_id).aggregate(
+        n=Count("id"), last=Max("validated_at"), edited=Max("updated_at")
+    )
+    history = validated.filter(organisation_id=assessment.organisation_id).aggregate(
+        n=Count("id"), last=Max("validated_at")
+    )
+    organisation = assessment.organisation
     parts = [
         REPORT_TEMPLATE_VERSION,
         assessment.pk,
         assessment.status,
         assessment.updated_at.isoformat(),
         assessment.answers_hash,
+        organisation.name,
+        organisation.country,
+        organisation.region,
+        organisation.org_type,
+        organisation.income_group,
+        assessment.cycle.name,
         peers["n"],
         peers["last"],
         peers["edited"],
+        history["n"],
+        history["last"],
+        list(PeerGroup.objects.values_list("name", "attribute", "position")),
         tlp,
         language,
         settings.PEER_MIN_GROUP,
@@ -125,12 +139,13 @@ def report_pdf(
         raise ValueError(f"unknown TLP marking {tlp!r}")
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     root = Path(settings.REPORT_CACHE_ROOT)
-    path = root / f"{assessment.pk}-{state_key(assessment, tlp=tlp, language=language)}.pdf"
+    prefix = f"{assessment.pk}-{tlp.replace('+', '_')}-{language}-"
+    path = root / f"{prefix}{state_key(assessment, tlp=tlp, language=language)}.pdf"
     if path.is_file():
         return path.read_bytes(), True
     pdf, _refused = render_pdf(report_html(assessment, tlp=tlp, language=language))
     root.mkdir(parents=True, exist_ok=True)
-    for old in root.glob(f"{assessment.pk}-*.pdf"):
+    for old in root.glob(f"{prefix}*.pdf"):  # earlier states of this marking and language
         old.unlink(missing_ok=True)
     with tempfile.NamedTemporaryFile(dir=root, delete=False, suffix=".tmp") as tmp:
         tmp.write(pdf)

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from assessments import scoring
 from assessments.models import Assessment, Evidence, Response
@@ -25,12 +26,15 @@ from assessments.reports.exports import (
     export_xlsx,
 )
 from assessments.services import (
+    assessment_start,
     assessment_submit,
     assessment_validate,
     response_save,
     targets_set,
 )
-from frameworks.models import Domain, Question
+from frameworks.loader import load_file
+from frameworks.models import Domain, Framework, Question
+from frameworks.services import frameworks_import
 
 ANSWERS = {"GOV-01": "3", "GOV-02": "largely", "OPS-01": "yes", "OPS-02": "7"}
 COLUMN = {key: index for index, (key, _label) in enumerate(RESPONSE_COLUMNS)}
@@ -195,6 +199,59 @@ def test_the_json_export_recomputes_every_score(
     assert recomputed(payload, moderated=False) == payload["scores"]["self_assessed"]
 
 
+SHIPPED = Path(__file__).resolve().parents[2] / "frameworks" / "data"
+
+
+def _value_for(question: Question, index: int) -> str:
+    """A valid answer of the question's kind, varied by position."""
+    return {
+        "maturity": str(1 + index % 5),
+        "practice": scoring.PRACTICE_CHOICES[index % 4],
+        "yes_no": ("yes", "no")[index % 2],
+        "numeric": str(index * 7 % 40),
+    }.get(question.kind, "A note.")
+
+
+@pytest.mark.parametrize("path", sorted(SHIPPED.glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_json_export_recomputes_every_score_of_a_shipped_framework(
+    path: Path,
+    cycle,  # type: ignore[no-untyped-def]
+    org_a,  # type: ignore[no-untyped-def]
+    alice,  # type: ignore[no-untyped-def]
+) -> None:
+    loaded = load_file(path)
+    frameworks_import(loaded=[loaded])
+    framework = Framework.objects.filter(key=loaded.spec.id).latest("revision")
+    assessment = assessment_start(organisation=org_a, framework=framework, cycle=cycle, user=alice)
+    questions = Question.objects.filter(framework=framework).order_by("position")
+    for index, question in enumerate(questions):
+        if index % 11 == 10:
+            continue  # unanswered
+        na = question.allow_na and index % 7 == 3
+        answer(
+            assessment,
+            alice,
+            question.code,
+            "" if na else _value_for(question, index),
+            not_applicable=na,
+        )
+    moderated = [q.pk for q in questions if q.kind in ("maturity", "practice")][::5]
+    Response.objects.filter(assessment=assessment, question_id__in=moderated).update(
+        moderated_value="2", moderation_reason="Seen on site."
+    )
+    Response.objects.filter(
+        assessment=assessment, question_id__in=moderated, question__kind="practice"
+    ).update(moderated_value="partial")
+
+    payload = json.loads(export_json(fresh(assessment)))
+
+    assert payload["framework"]["method"] == framework.scoring_method
+    assert payload["scores"]["moderated"] is True
+    assert recomputed(payload, moderated=True) == payload["scores"]["result"]
+    assert recomputed(payload, moderated=False) == payload["scores"]["self_assessed"]
+    assert payload["scores"]["result"] != payload["scores"]["self_assessed"]
+
+
 def test_the_json_export_differs_from_self_assessment_when_moderated(
     assessment: Assessment,
     alice,  # type: ignore[no-untyped-def]
@@ -337,6 +394,19 @@ def test_the_xlsx_export_keeps_numbers_as_numbers(hostile: Assessment) -> None:
     payload = json.loads(export_json(hostile))
     assert scores["overall"][2] == payload["scores"]["result"]["overall_score"]
     assert isinstance(scores["GOV"][3], int)
+
+
+def test_the_xlsx_export_survives_control_characters_in_a_comment(
+    assessment: Assessment,
+    alice,  # type: ignore[no-untyped-def]
+) -> None:
+    # The form and response_save accept these: only NUL is refused by Django.
+    answer(assessment, alice, "GOV-01", "2", comment="Pasted from Word\x0bsecond line\x1b")
+
+    cells = xlsx_cells(export_xlsx(fresh(assessment)))
+
+    comment = next(c.value for c in cells if str(c.value).startswith("Pasted from Word"))
+    assert "second line" in comment
 
 
 # --- views ---------------------------------------------------------------------------------

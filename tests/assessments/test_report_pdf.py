@@ -146,6 +146,20 @@ def test_it_prints_the_tlp_marking_on_every_page(validated: Assessment, tlp: str
         assert set(MARKING.findall(text)) == {f"TLP:{tlp}"}, f"page {number}"
 
 
+def test_the_cover_names_framework_version_cycle_and_status(validated: Assessment) -> None:
+    cover = pages(rendered("validated", validated, "AMBER"))[0]
+
+    for expected in ("Alpha Agency", "Mini framework", "v1.0 (revision 1)", "2026", "Validated"):
+        assert expected in cover
+
+
+def test_every_page_is_numbered_page_x_of_y(validated: Assessment) -> None:
+    texts = pages(rendered("validated", validated, "AMBER"))
+
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {len(texts)}" in text
+
+
 def test_a_draft_carries_the_draft_watermark_on_every_page(assessment: Assessment) -> None:
     texts = pages(rendered("draft", assessment, "AMBER"))
 
@@ -482,15 +496,6 @@ def test_a_new_language_renders_again(validated: Assessment, stub_renders: Rende
     assert len(stub_renders.html) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "assessments/reports/pdf.py state_key leaves out the organisation, whose name the "
-        "report prints on the cover and every page: after a rename the cached PDF keeps "
-        "the old name (for a validated assessment, for good)"
-    ),
-)
 def test_a_renamed_organisation_renders_again(validated: Assessment, stub_renders: Renders) -> None:
     report_pdf(fresh(validated), tlp="AMBER")
     validated.organisation.name = "Alpha National Agency"
@@ -509,41 +514,60 @@ def test_an_unknown_tlp_marking_is_refused(assessment: Assessment) -> None:
 # --- views ---------------------------------------------------------------------------------
 
 
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def test_members_advisers_and_officials_download_the_report(
     assessment: Assessment,
     cast: dict,
 ) -> None:
     url = reverse("report_pdf", args=[assessment.pk])
     for name in ("alice", "bob", "carol", "olivia"):
-        client = Client()
-        client.force_login(cast[name])
-
-        response = client.get(url)
+        response = client_for(cast[name]).get(url)
 
         assert response.status_code == 200, name
         assert response["Content-Type"] == "application/pdf", name
         assert response["Content-Disposition"] == (
             'attachment; filename="alpha-agency-mini-2026.pdf"'
         ), name
-        assert response.content.startswith(b"%PDF-"), name
+        assert response["Cache-Control"] == "private, no-store", name
+        metadata = PdfReader(io.BytesIO(response.content)).metadata
+        assert metadata.subject == "TLP:AMBER", name  # the default marking
+        assert metadata.author == "Alpha Agency", name
 
 
-def test_an_outsider_gets_404(assessment: Assessment, charlie) -> None:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(charlie)
-
-    response = client.get(reverse("report_pdf", args=[assessment.pk]))
+def test_an_outsider_gets_404(assessment: Assessment, charlie, stub_renders: Renders) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(charlie).get(reverse("report_pdf", args=[assessment.pk]))
 
     assert response.status_code == 404
+    assert stub_renders.html == []
 
 
-def test_an_unknown_tlp_marking_gets_400(assessment: Assessment, alice) -> None:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(alice)
-
-    response = client.get(reverse("report_pdf", args=[assessment.pk]), {"tlp": "PURPLE"})
+def test_an_unknown_tlp_marking_gets_400(
+    assessment: Assessment,
+    alice,  # type: ignore[no-untyped-def]
+    stub_renders: Renders,
+) -> None:
+    response = client_for(alice).get(reverse("report_pdf", args=[assessment.pk]), {"tlp": "PURPLE"})
 
     assert response.status_code == 400
+    assert stub_renders.html == []
+
+
+def test_the_marking_is_read_in_any_case(
+    assessment: Assessment,
+    alice,  # type: ignore[no-untyped-def]
+    stub_renders: Renders,
+) -> None:
+    response = client_for(alice).get(
+        reverse("report_pdf", args=[assessment.pk]), {"tlp": "amber+strict"}
+    )
+
+    assert response.status_code == 200
+    assert 'content: "TLP:AMBER+STRICT"' in stub_renders.html[0]
 
 
 # --- command -------------------------------------------------------------------------------
@@ -552,12 +576,25 @@ def test_an_unknown_tlp_marking_gets_400(assessment: Assessment, alice) -> None:
 def test_the_command_writes_a_pdf_with_the_marking(validated: Assessment, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
 
-    call_command(
-        "render_report", str(validated.pk), "-o", str(out), "--tlp", "RED", stdout=io.StringIO()
-    )
+    stdout = io.StringIO()
+
+    call_command("render_report", str(validated.pk), "-o", str(out), "--tlp", "RED", stdout=stdout)
 
     texts = pages(out.read_bytes())
-    assert all("TLP:RED" in text for text in texts)
+    assert len(texts) > 1
+    for number, text in enumerate(texts, start=1):
+        assert set(MARKING.findall(text)) == {"TLP:RED"}, f"page {number}"
+        assert "DRAFT" not in text, f"page {number}"
+    assert "rendered in" in stdout.getvalue()
+
+
+def test_the_command_refuses_an_unknown_marking(assessment: Assessment, tmp_path: Path) -> None:
+    with pytest.raises(CommandError):
+        call_command(
+            "render_report", str(assessment.pk), "-o", str(tmp_path / "x.pdf"), "--tlp", "PURPLE"
+        )
+
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_the_command_refuses_an_unknown_assessment(db: None, tmp_path: Path) -> None:
