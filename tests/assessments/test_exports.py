@@ -13,7 +13,6 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import IllegalCharacterError
 
 from assessments import scoring
 from assessments.models import Assessment, Evidence, Response
