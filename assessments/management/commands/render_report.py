@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.models import Assessment
+from assessments.management import get_assessment_or_fail
 from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
 
 
@@ -25,13 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", default=None, help="language code, e.g. en, fr, ar")
 
     def handle(self, *args: object, **options: object) -> None:
-        assessment = (
-            Assessment.objects.select_related("organisation", "framework", "cycle")
-            .filter(pk=options["assessment_id"])
-            .first()
-        )
-        if assessment is None:
-            raise CommandError(f"no assessment with id {options['assessment_id']}", returncode=1)
+        assessment = get_assessment_or_fail(options["assessment_id"])
         output: Path = options["output"]  # type: ignore[assignment]
         if output.parent and not output.parent.exists():
             raise CommandError(f"folder {output.parent} does not exist", returncode=1)

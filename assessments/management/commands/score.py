@@ -3,9 +3,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from assessments import scoring
+from assessments.management import get_assessment_or_fail
 from assessments.models import Assessment
 from assessments.results import build_results
 
@@ -44,13 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the full result as JSON")
 
     def handle(self, *args: object, assessment_id: int, **options: object) -> None:
-        assessment = (
-            Assessment.objects.select_related("organisation", "framework", "cycle")
-            .filter(pk=assessment_id)
-            .first()
-        )
-        if assessment is None:
-            raise CommandError(f"no assessment with id {assessment_id}", returncode=1)
+        assessment = get_assessment_or_fail(assessment_id)
         payload = results_payload(assessment)
         if options["json"]:
             self.stdout.write(_dumps(payload))
