@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.models import AuditEvent, Evidence, Response
+from assessments.models import Assessment, AuditEvent, Evidence, Response
 from assessments.services import AssessmentLocked, touch
+from frameworks.models import Question
 
 # extension -> MIME type; the content must agree with the extension.
 ALLOWED = {
@@ -66,7 +67,10 @@ def safe_name(name: str) -> str:
     return cleaned.strip()[:200] or "evidence"
 
 
-def evidence_add(*, response: Response, upload: UploadedFile, user) -> Evidence:  # type: ignore[no-untyped-def]
+def evidence_add(
+    *, assessment: Assessment, question: Question, upload: UploadedFile, user
+) -> Evidence:  # type: ignore[no-untyped-def]
+    """Check and store a file for one question's answer (created only if the file is kept)."""
     name = safe_name(upload.name or "")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
@@ -99,11 +103,12 @@ def evidence_add(*, response: Response, upload: UploadedFile, user) -> Evidence:
             out.write(chunk)
     try:
         with transaction.atomic():
-            assessment = (
-                type(response.assessment).objects.select_for_update().get(pk=response.assessment_id)
-            )
+            assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
             if not assessment.is_editable:
                 raise AssessmentLocked(_("This assessment cannot be changed any more."))
+            response, _created = Response.objects.get_or_create(
+                assessment=assessment, question=question
+            )
             if response.evidence.count() >= MAX_EVIDENCE_PER_RESPONSE:
                 raise EvidenceRejected(_("This answer already has the maximum number of files."))
             evidence = Evidence.objects.create(
@@ -120,7 +125,7 @@ def evidence_add(*, response: Response, upload: UploadedFile, user) -> Evidence:
                 assessment=assessment,
                 user=user,
                 action="evidence_added",
-                detail={"question": response.question.code, "name": name},
+                detail={"question": question.code, "name": name},
             )
             return evidence
     except Exception:

@@ -242,6 +242,7 @@ def _question_cards(
                 "response": response,
                 "form": form,
                 "choices": answer_choices(question, level_names),
+                "choice_labels": dict(answer_choices(question, level_names)),
                 "current_value": value or "",
                 "current_na": na,
                 "version": version,
@@ -356,12 +357,10 @@ def _save_domain_post(
                 continue
         upload = request.FILES.get(f"q{question.pk}-file")
         if upload is not None:
-            if response is None:
-                response, _created = Response.objects.get_or_create(
-                    assessment=assessment, question=question
-                )
             try:
-                evidence_add(response=response, upload=upload, user=request.user)
+                evidence_add(
+                    assessment=assessment, question=question, upload=upload, user=request.user
+                )
             except (EvidenceRejected, AssessmentLocked) as exc:
                 messages.error(request, f"{question.code}: {exc}")
                 errors += 1
@@ -432,7 +431,6 @@ def autosave(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
 def evidence_upload(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     assessment, _roles = _get_assessment_for_user(request, pk, write=True)
     question = get_object_or_404(Question, pk=question_pk, framework_id=assessment.framework_id)
-    response, _created = Response.objects.get_or_create(assessment=assessment, question=question)
     upload = request.FILES.get(f"q{question.pk}-file")
     error = ""
     status = 200
@@ -440,7 +438,7 @@ def evidence_upload(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
         error, status = _("Choose a file to upload."), 400
     else:
         try:
-            evidence_add(response=response, upload=upload, user=request.user)
+            evidence_add(assessment=assessment, question=question, upload=upload, user=request.user)
         except (EvidenceRejected, AssessmentLocked) as exc:
             error, status = str(exc), 400
     if not request.htmx:
@@ -457,7 +455,11 @@ def evidence_upload(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
         {
             "assessment": assessment,
             "question": question,
-            "evidence": list(response.evidence.all()),
+            "evidence": list(
+                Evidence.objects.filter(
+                    response__assessment=assessment, response__question=question
+                )
+            ),
             "editable": True,
             "error": error,
         },

@@ -240,8 +240,18 @@ def world(cast, assessment, assessment_b) -> World:  # type: ignore[no-untyped-d
         domain=domains[0],
         domains=domains,
         question=Question.objects.get(framework=framework, code="GOV-01"),
-        evidence=evidence_add(response=response, upload=pdf(), user=cast["alice"]),
-        evidence_b=evidence_add(response=response_b, upload=pdf("b.pdf"), user=cast["charlie"]),
+        evidence=evidence_add(
+            assessment=response.assessment,
+            question=response.question,
+            upload=pdf(),
+            user=cast["alice"],
+        ),
+        evidence_b=evidence_add(
+            assessment=response_b.assessment,
+            question=response_b.question,
+            upload=pdf("b.pdf"),
+            user=cast["charlie"],
+        ),
     )
 
 

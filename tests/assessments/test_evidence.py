@@ -146,14 +146,6 @@ def test_a_bad_file_is_rejected_and_nothing_is_kept(
     assert not AuditEvent.objects.filter(action="evidence_added").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "views.evidence_upload calls Response.objects.get_or_create before the file is "
-        "checked, so a rejected upload still stores an empty Response row (which also "
-        "enters services.answers_digest)"
-    ),
-)
 def test_a_rejected_upload_stores_no_empty_answer(client, bob, assessment):
     client.force_login(bob)
     assert _upload(client, assessment, "picture.pdf", PNG).status_code == 400

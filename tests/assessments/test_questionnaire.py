@@ -208,14 +208,6 @@ def test_a_plain_post_with_a_stale_version_gets_409_and_shows_both_answers(
     assert _stored(assessment)["GOV-01"] == ("5", False, "", 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "_question_card.html:73 includes _conflict.html with the card's `choices`, a list of "
-        "pairs, where _conflict.html expects a dict (`choices|get_item:current.value`), so a "
-        "plain-post conflict shows the raw stored value ('fully', '3') instead of its label"
-    ),
-)
 def test_a_plain_post_conflict_names_the_stored_answer_by_its_label(client, alice, bob, assessment):
     gov = _domain(assessment, "GOV")
     q2 = _question(assessment, "GOV-02")
