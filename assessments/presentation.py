@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments.results import Results, target_score
+from frameworks.i18n import domain_names
 
 
 @dataclass
@@ -52,6 +53,7 @@ def results_context(data: Results) -> dict:
 
     shown = data.shown
     own = {d.code: d for d in data.scores.self_result.domains}
+    local_names = domain_names(framework)
     group = data.selected_group
     stats = group.stats if group is not None and not group.withheld else {}
     rows = []
@@ -60,7 +62,7 @@ def results_context(data: Results) -> dict:
         rows.append(
             DomainRow(
                 code=d.code,
-                name=d.name,
+                name=local_names.get(d.code, d.name),
                 weight=d.weight,
                 score=d.score,
                 self_score=own[d.code].score,

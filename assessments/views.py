@@ -40,6 +40,7 @@ from assessments.services import (
     missing_required,
     response_save,
 )
+from frameworks.i18n import localize_domains, localize_questions
 from frameworks.models import Domain, Question
 
 
@@ -282,6 +283,8 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
     questions = list(
         Question.objects.filter(domain=domain).select_related("section").order_by("position")
     )
+    localize_domains(assessment.framework, [*domains, *{q.section for q in questions if q.section}])
+    localize_questions(assessment.framework, questions)
     status = 200
     conflicts: dict[int, Response] = {}
     errors = 0

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from frameworks.i18n import localize_domains, localize_questions
 from frameworks.models import Domain, Framework, Question
 
 
@@ -33,6 +34,8 @@ def framework_detail(request: HttpRequest, key: str, revision: int | None = None
         raise Http404
     domains = list(framework.domains.all())
     questions = list(framework.questions.all())
+    localize_domains(framework, domains)
+    localize_questions(framework, questions)
     by_node: dict[int, list[Question]] = {}
     for q in questions:
         by_node.setdefault(q.section_id or q.domain_id, []).append(q)

@@ -1,0 +1,58 @@
+"""Framework texts in the user's language, from the file's optional `translations`.
+
+Translations are applied to the objects about to be shown (never saved), and
+any text a translation leaves out stays in the framework's own language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.translation import get_language
+
+from frameworks.models import Domain, Framework, Question
+
+
+def _table(framework: Framework) -> dict:
+    language = (get_language() or "").split("-")[0]
+    return framework.translations.get(language, {}) if language else {}
+
+
+def localize_domains(framework: Framework, domains: Iterable[Domain]) -> None:
+    table = _table(framework).get("domains", {})
+    for domain in domains:
+        text = table.get(domain.code, {})
+        domain.name = text.get("name") or domain.name
+        domain.description = text.get("description") or domain.description
+
+
+def localize_questions(framework: Framework, questions: Iterable[Question]) -> None:
+    table = _table(framework).get("questions", {})
+    for question in questions:
+        text = table.get(question.code, {})
+        for field in ("text", "guidance", "evidence_hint"):
+            if text.get(field):
+                setattr(question, field, text[field])
+        levels = text.get("levels") or []
+        if levels and len(levels) == len(question.level_descriptors):
+            question.level_descriptors = [
+                new or old for new, old in zip(levels, question.level_descriptors, strict=True)
+            ]
+        if text.get("recommendations"):
+            question.recommendations = {
+                **question.recommendations,
+                **{str(k): v for k, v in text["recommendations"].items() if v},
+            }
+
+
+def domain_names(framework: Framework) -> dict[str, str]:
+    """Localized names by domain code (only those the translation gives)."""
+    return {
+        code: text["name"]
+        for code, text in _table(framework).get("domains", {}).items()
+        if text.get("name")
+    }
+
+
+def framework_name(framework: Framework) -> str:
+    return _table(framework).get("name") or framework.name
