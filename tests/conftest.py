@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from assessments.models import (
     AdvisorAssignment,
@@ -19,10 +20,11 @@ from assessments.models import (
     OfficialScope,
     Organisation,
     PeerGroup,
+    Response,
 )
-from assessments.services import assessment_start
+from assessments.services import assessment_start, response_save
 from frameworks.loader import load_file
-from frameworks.models import Framework
+from frameworks.models import Framework, Question
 from frameworks.services import frameworks_import
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -83,18 +85,59 @@ def _user(username: str, **extra: object):  # type: ignore[no-untyped-def]
     )
 
 
+def member(username: str, organisation: Organisation, role: str):  # type: ignore[no-untyped-def]
+    """A new user with one membership of `organisation` in `role`."""
+    user = _user(username)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
+    """A test client logged in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def answer(
+    assessment: Assessment,
+    user,  # type: ignore[no-untyped-def]
+    code: str,
+    value: str = "",
+    *,
+    not_applicable: bool = False,
+    comment: str = "",
+    evidence_link: str = "",
+) -> Response:
+    """Save one answer through `response_save`, based on the stored version."""
+    question = Question.objects.get(framework_id=assessment.framework_id, code=code)
+    current = Response.objects.filter(assessment=assessment, question=question).first()
+    return response_save(
+        assessment=assessment,
+        question=question,
+        user=user,
+        base_version=current.version if current else 0,
+        value=value,
+        not_applicable=not_applicable,
+        comment=comment,
+        evidence_link=evidence_link,
+    )
+
+
+def answer_all(assessment: Assessment, user, answers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Save every answer of `answers` (question code -> value), in order."""
+    for code, value in answers.items():
+        answer(assessment, user, code, value)
+
+
 @pytest.fixture
 def alice(org_a):  # type: ignore[no-untyped-def]
-    user = _user("alice")
-    Membership.objects.create(user=user, organisation=org_a, role=Membership.Role.COORDINATOR)
-    return user
+    return member("alice", org_a, Membership.Role.COORDINATOR)
 
 
 @pytest.fixture
 def bob(org_a):  # type: ignore[no-untyped-def]
-    user = _user("bob")
-    Membership.objects.create(user=user, organisation=org_a, role=Membership.Role.RESPONDENT)
-    return user
+    return member("bob", org_a, Membership.Role.RESPONDENT)
 
 
 @pytest.fixture
@@ -106,9 +149,7 @@ def carol(org_a):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def charlie(org_b):  # type: ignore[no-untyped-def]
-    user = _user("charlie")
-    Membership.objects.create(user=user, organisation=org_b, role=Membership.Role.RESPONDENT)
-    return user
+    return member("charlie", org_b, Membership.Role.RESPONDENT)
 
 
 @pytest.fixture

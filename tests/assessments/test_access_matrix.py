@@ -24,11 +24,11 @@ from django.utils import timezone
 from assessments import views_results
 from assessments.evidence import evidence_add
 from assessments.models import Assessment, AuditEvent, Evidence, Response, TargetLevel
-from assessments.services import assessment_submit, response_save
+from assessments.services import assessment_submit
 from frameworks.loader import LoadedFramework, load_file
 from frameworks.models import Domain, Framework, Question
 from frameworks.services import frameworks_import
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, answer
 
 ACTORS = ("anonymous", "alice", "bob", "carol", "olivia", "root", "charlie")
 
@@ -436,19 +436,7 @@ def test_the_advisor_reviews_once_the_coordinator_has_submitted(world: World) ->
     alice = world.cast["alice"]
     answers = {"maturity": "3", "practice": "largely", "yes_no": "yes", "numeric": "7"}
     for question in Question.objects.filter(framework=world.assessment.framework, required=True):
-        response_save(
-            assessment=world.assessment,
-            question=question,
-            user=alice,
-            base_version=Response.objects.filter(assessment=world.assessment, question=question)
-            .values_list("version", flat=True)
-            .first()
-            or 0,
-            value=answers.get(question.kind, "Some text"),
-            not_applicable=False,
-            comment="",
-            evidence_link="",
-        )
+        answer(world.assessment, alice, question.code, answers.get(question.kind, "Some text"))
     assessment_submit(assessment=world.assessment, user=alice)
     assert carol.get(world.url("review")).status_code == 200
     assert client_for(world, "olivia").get(world.url("review")).status_code == 403

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -28,38 +27,15 @@ from assessments.services import (
     assessment_start,
     assessment_submit,
     assessment_validate,
-    response_save,
     targets_set,
 )
 from frameworks.loader import load_file
 from frameworks.models import Domain, Framework, Question
 from frameworks.services import frameworks_import
+from tests.conftest import answer, answer_all, logged_in
 
 ANSWERS = {"GOV-01": "3", "GOV-02": "largely", "OPS-01": "yes", "OPS-02": "7"}
 COLUMN = {key: index for index, (key, _label) in enumerate(RESPONSE_COLUMNS)}
-
-
-def answer(
-    assessment: Assessment,
-    user,  # type: ignore[no-untyped-def]
-    code: str,
-    value: str = "",
-    *,
-    not_applicable: bool = False,
-    comment: str = "",
-) -> Response:
-    question = Question.objects.get(framework_id=assessment.framework_id, code=code)
-    current = Response.objects.filter(assessment=assessment, question=question).first()
-    return response_save(
-        assessment=assessment,
-        question=question,
-        user=user,
-        base_version=current.version if current else 0,
-        value=value,
-        not_applicable=not_applicable,
-        comment=comment,
-        evidence_link="",
-    )
 
 
 def fresh(assessment: Assessment) -> Assessment:
@@ -124,8 +100,7 @@ def recomputed(payload: dict, *, moderated: bool) -> dict:
 
 
 def _answered(assessment: Assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
-    for code, value in ANSWERS.items():
-        answer(assessment, alice, code, value)
+    answer_all(assessment, alice, ANSWERS)
 
 
 def _partial_with_na(assessment: Assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
@@ -418,10 +393,7 @@ def test_the_coordinator_downloads_every_format(
     fmt: str,
 ) -> None:
     answer(assessment, alice, "GOV-01", "2")
-    client = Client()
-    client.force_login(alice)
-
-    response = client.get(reverse("export", args=[assessment.pk, fmt]))
+    response = logged_in(alice).get(reverse("export", args=[assessment.pk, fmt]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == CONTENT_TYPES[fmt]
@@ -440,20 +412,14 @@ def test_the_coordinator_downloads_every_format(
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
 def test_an_outsider_gets_404(assessment: Assessment, charlie, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(charlie)
-
-    response = client.get(reverse("export", args=[assessment.pk, fmt]))
+    response = logged_in(charlie).get(reverse("export", args=[assessment.pk, fmt]))
 
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "xls", "txt"])
 def test_an_unknown_format_gets_404(assessment: Assessment, alice, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(alice)
-
-    response = client.get(reverse("export", args=[assessment.pk, fmt]))
+    response = logged_in(alice).get(reverse("export", args=[assessment.pk, fmt]))
 
     assert response.status_code == 404
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Assessment, Response
-from assessments.services import response_save
 from frameworks.models import Domain, Question
+from tests.conftest import answer
 
 
 def _domain(assessment: Assessment, code: str) -> Domain:
@@ -51,19 +51,6 @@ def _page_data(assessment: Assessment, domain: Domain, answers: dict[str, dict])
     return data
 
 
-def _save(assessment: Assessment, code: str, value: str, user, version: int = 0) -> Response:  # type: ignore[no-untyped-def]
-    return response_save(
-        assessment=assessment,
-        question=_question(assessment, code),
-        user=user,
-        base_version=version,
-        value=value,
-        not_applicable=False,
-        comment="",
-        evidence_link="",
-    )
-
-
 def _stored(assessment: Assessment) -> dict[str, tuple[str, bool, str, int]]:
     return {
         r.question.code: (r.value, r.not_applicable, r.comment, r.version)
@@ -99,7 +86,7 @@ def test_a_plain_post_saves_every_changed_answer_and_redirects(client, bob, asse
 
 def test_a_plain_post_leaves_unchanged_answers_alone(client, alice, bob, assessment):
     gov = _domain(assessment, "GOV")
-    _save(assessment, "GOV-01", "2", alice)
+    answer(assessment, alice, "GOV-01", "2")
     client.force_login(bob)
     data = _page_data(assessment, gov, {"GOV-02": {"value": "partial"}})
     assert client.post(_url(assessment, gov), data).status_code == 302
@@ -188,7 +175,7 @@ def test_a_plain_post_with_a_stale_version_gets_409_and_shows_both_answers(
     q1 = _question(assessment, "GOV-01")
     client.force_login(bob)
     loaded = _page_data(assessment, gov, {})  # Bob opens the page at version 0 ...
-    _save(assessment, "GOV-01", "3", alice)  # ... Alice saves meanwhile.
+    answer(assessment, alice, "GOV-01", "3")  # ... Alice saves meanwhile.
     data = {**loaded, f"q{q1.pk}-value": "5"}
     r = client.post(_url(assessment, gov), data)
     assert r.status_code == 409
@@ -213,7 +200,7 @@ def test_a_plain_post_conflict_names_the_stored_answer_by_its_label(client, alic
     q2 = _question(assessment, "GOV-02")
     client.force_login(bob)
     loaded = _page_data(assessment, gov, {})
-    _save(assessment, "GOV-02", "fully", alice)
+    answer(assessment, alice, "GOV-02", "fully")
     r = client.post(_url(assessment, gov), {**loaded, f"q{q2.pk}-value": "not"})
     assert r.status_code == 409
     html = r.content.decode()
@@ -222,18 +209,9 @@ def test_a_plain_post_conflict_names_the_stored_answer_by_its_label(client, alic
 
 
 def test_the_side_nav_lists_progress_per_domain(client, alice, bob, assessment):
-    _save(assessment, "GOV-01", "3", alice)
-    _save(assessment, "OPS-01", "no", alice)
-    response_save(
-        assessment=assessment,
-        question=_question(assessment, "OPS-02"),
-        user=alice,
-        base_version=0,
-        value="",
-        not_applicable=False,
-        comment="A comment is not an answer.",
-        evidence_link="",
-    )
+    answer(assessment, alice, "GOV-01", "3")
+    answer(assessment, alice, "OPS-01", "no")
+    answer(assessment, alice, "OPS-02", comment="A comment is not an answer.")
     client.force_login(bob)
     r = client.get(_url(assessment, _domain(assessment, "OPS")))
     assert r.status_code == 200

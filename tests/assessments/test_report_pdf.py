@@ -22,19 +22,14 @@ from urllib.request import urlopen
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessments.models import Assessment, Evidence, Response
+from assessments.models import Assessment, Evidence
 from assessments.reports import pdf as pdf_module
 from assessments.reports.pdf import RefusedURL, make_fetcher, render_pdf, report_html, report_pdf
-from assessments.services import (
-    assessment_submit,
-    assessment_validate,
-    response_save,
-)
-from frameworks.models import Question
+from assessments.services import assessment_submit, assessment_validate
+from tests.conftest import answer, answer_all, logged_in
 
 # Every required question of tests/fixtures/mini.yaml.
 ANSWERS = {"GOV-01": "3", "GOV-02": "largely", "OPS-01": "yes", "OPS-02": "7"}
@@ -48,33 +43,9 @@ def _own_report_cache(settings, tmp_path: Path) -> None:  # type: ignore[no-unty
     settings.REPORT_CACHE_ROOT = tmp_path / "reports"
 
 
-def answer(
-    assessment: Assessment,
-    user,  # type: ignore[no-untyped-def]
-    code: str,
-    value: str = "",
-    *,
-    comment: str = "",
-    evidence_link: str = "",
-) -> Response:
-    question = Question.objects.get(framework_id=assessment.framework_id, code=code)
-    current = Response.objects.filter(assessment=assessment, question=question).first()
-    return response_save(
-        assessment=assessment,
-        question=question,
-        user=user,
-        base_version=current.version if current else 0,
-        value=value,
-        not_applicable=False,
-        comment=comment,
-        evidence_link=evidence_link,
-    )
-
-
 @pytest.fixture
 def validated(assessment, alice, carol) -> Assessment:  # type: ignore[no-untyped-def]
-    for code, value in ANSWERS.items():
-        answer(assessment, alice, code, value)
+    answer_all(assessment, alice, ANSWERS)
     assessment_submit(assessment=assessment, user=alice)
     assessment_validate(assessment=assessment, user=carol)
     return Assessment.objects.get(pk=assessment.pk)
@@ -514,19 +485,13 @@ def test_an_unknown_tlp_marking_is_refused(assessment: Assessment) -> None:
 # --- views ---------------------------------------------------------------------------------
 
 
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_members_advisers_and_officials_download_the_report(
     assessment: Assessment,
     cast: dict,
 ) -> None:
     url = reverse("report_pdf", args=[assessment.pk])
     for name in ("alice", "bob", "carol", "olivia"):
-        response = client_for(cast[name]).get(url)
+        response = logged_in(cast[name]).get(url)
 
         assert response.status_code == 200, name
         assert response["Content-Type"] == "application/pdf", name
@@ -540,7 +505,7 @@ def test_members_advisers_and_officials_download_the_report(
 
 
 def test_an_outsider_gets_404(assessment: Assessment, charlie, stub_renders: Renders) -> None:  # type: ignore[no-untyped-def]
-    response = client_for(charlie).get(reverse("report_pdf", args=[assessment.pk]))
+    response = logged_in(charlie).get(reverse("report_pdf", args=[assessment.pk]))
 
     assert response.status_code == 404
     assert stub_renders.html == []
@@ -551,7 +516,7 @@ def test_an_unknown_tlp_marking_gets_400(
     alice,  # type: ignore[no-untyped-def]
     stub_renders: Renders,
 ) -> None:
-    response = client_for(alice).get(reverse("report_pdf", args=[assessment.pk]), {"tlp": "PURPLE"})
+    response = logged_in(alice).get(reverse("report_pdf", args=[assessment.pk]), {"tlp": "PURPLE"})
 
     assert response.status_code == 400
     assert stub_renders.html == []
@@ -562,7 +527,7 @@ def test_the_marking_is_read_in_any_case(
     alice,  # type: ignore[no-untyped-def]
     stub_renders: Renders,
 ) -> None:
-    response = client_for(alice).get(
+    response = logged_in(alice).get(
         reverse("report_pdf", args=[assessment.pk]), {"tlp": "amber+strict"}
     )
 

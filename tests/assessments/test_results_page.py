@@ -12,25 +12,10 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Cycle, Organisation, Response
 from assessments.results import compute_result
-from assessments.services import response_save
-from frameworks.models import Question
+from tests.conftest import answer_all
 
 MAX_QUERIES = 40
 ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
-
-
-def _answer(assessment: Assessment, user, answers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    for code, value in answers.items():
-        response_save(
-            assessment=assessment,
-            question=Question.objects.get(framework=assessment.framework, code=code),
-            user=user,
-            base_version=0,
-            value=value,
-            not_applicable=False,
-            comment="",
-            evidence_link="",
-        )
 
 
 def _url(assessment: Assessment) -> str:
@@ -48,7 +33,7 @@ def frozen(framework, cycle, alice) -> dict:  # type: ignore[no-untyped-def]
     a = Assessment.objects.create(
         organisation=org, framework=framework, framework_key=framework.key, cycle=cycle
     )
-    _answer(a, alice, {"GOV-01": "2", "GOV-02": "partial", "OPS-01": "no", "OPS-02": "4"})
+    answer_all(a, alice, {"GOV-01": "2", "GOV-02": "partial", "OPS-01": "no", "OPS-02": "4"})
     result = compute_result(a).to_frozen()
     Response.objects.filter(assessment=a).delete()
     a.delete()
@@ -92,7 +77,7 @@ def add_peers(
 
 @pytest.fixture
 def answered(assessment, alice) -> Assessment:  # type: ignore[no-untyped-def]
-    _answer(assessment, alice, ANSWERS)
+    answer_all(assessment, alice, ANSWERS)
     return assessment
 
 

@@ -11,8 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from assessments.models import Assessment, Response
-from assessments.services import response_save
-from frameworks.models import Question
+from tests.conftest import answer, answer_all
 
 # mini.yaml: GOV (weight 2) = GOV-01 maturity (weight 2) + GOV-02 practice (weight 1);
 # OPS (weight 1) = OPS-01 yes/no + OPS-02 numeric (0 -> 0, 5 -> 0.5, 10 -> 1) + OPS-03 text.
@@ -20,20 +19,6 @@ ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
 GOV = (2 * 0.5 + 1 * 1.0) / 3 * 100  # 66.67
 OPS = (1.0 + 0.5) / 2 * 100  # 75
 OVERALL = (2 * GOV + 1 * OPS) / 3  # 69.44
-
-
-def _answer(assessment: Assessment, user, answers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    for code, value in answers.items():
-        response_save(
-            assessment=assessment,
-            question=Question.objects.get(framework=assessment.framework, code=code),
-            user=user,
-            base_version=0,
-            value=value,
-            not_applicable=False,
-            comment="",
-            evidence_link="",
-        )
 
 
 def _score_json(assessment: Assessment) -> dict:
@@ -48,7 +33,7 @@ def _domain_scores(result: dict) -> dict[str, float | None]:
 
 @pytest.fixture
 def answered(assessment, alice) -> Assessment:  # type: ignore[no-untyped-def]
-    _answer(assessment, alice, ANSWERS)
+    answer_all(assessment, alice, ANSWERS)
     return assessment
 
 
@@ -72,17 +57,7 @@ def test_the_hand_computed_case(answered):
 
 
 def test_not_applicable_leaves_numerator_and_denominator(answered, alice):
-    gov_02 = Response.objects.get(assessment=answered, question__code="GOV-02")
-    response_save(
-        assessment=answered,
-        question=gov_02.question,
-        user=alice,
-        base_version=gov_02.version,
-        value="",
-        not_applicable=True,
-        comment="",
-        evidence_link="",
-    )
+    answer(answered, alice, "GOV-02", not_applicable=True)
     result = _score_json(answered)["result"]
     assert _domain_scores(result)["GOV"] == pytest.approx(50.0)  # GOV-01 alone: (3-1)/4
     assert result["overall_score"] == pytest.approx((2 * 50 + 75) / 3)

@@ -15,10 +15,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments.models import Assessment, AuditEvent, Response
-from assessments.services import AssessmentLocked, assessment_start, response_save
+from assessments.services import AssessmentLocked, assessment_start
 from frameworks.loader import load_file
 from frameworks.models import Framework, Question
 from frameworks.services import frameworks_import
+from tests.conftest import answer, answer_all
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PNG = (
@@ -31,29 +32,13 @@ def _question(assessment: Assessment, code: str) -> Question:
     return Question.objects.get(framework=assessment.framework, code=code)
 
 
-def _answer(assessment: Assessment, user, answers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    for code, value in answers.items():
-        question = _question(assessment, code)
-        current = Response.objects.filter(assessment=assessment, question=question).first()
-        response_save(
-            assessment=assessment,
-            question=question,
-            user=user,
-            base_version=current.version if current else 0,
-            value=value,
-            not_applicable=False,
-            comment="",
-            evidence_link="",
-        )
-
-
 def _refresh(assessment: Assessment) -> Assessment:
     return Assessment.objects.get(pk=assessment.pk)
 
 
 @pytest.fixture
 def submitted(assessment, alice):  # type: ignore[no-untyped-def]
-    _answer(assessment, alice, REQUIRED)
+    answer_all(assessment, alice, REQUIRED)
     assessment.status = Assessment.Status.SUBMITTED
     assessment.save(update_fields=["status"])
     return assessment
@@ -73,7 +58,7 @@ def _review(client, assessment: Assessment, decision: str, note: str = ""):  # t
 
 
 def test_submit_refuses_and_lists_the_missing_required_questions(client, alice, assessment):
-    _answer(assessment, alice, {"GOV-01": "2"})
+    answer_all(assessment, alice, {"GOV-01": "2"})
     client.force_login(alice)
     page = client.get(reverse("submit", args=[assessment.pk]))
     assert page.status_code == 200
@@ -90,24 +75,15 @@ def test_submit_refuses_and_lists_the_missing_required_questions(client, alice, 
 
 
 def test_submit_counts_not_applicable_as_answered(client, alice, assessment):
-    _answer(assessment, alice, {"GOV-01": "2", "OPS-01": "no", "OPS-02": "0"})
-    response_save(
-        assessment=assessment,
-        question=_question(assessment, "GOV-02"),
-        user=alice,
-        base_version=0,
-        value="",
-        not_applicable=True,
-        comment="",
-        evidence_link="",
-    )
+    answer_all(assessment, alice, {"GOV-01": "2", "OPS-01": "no", "OPS-02": "0"})
+    answer(assessment, alice, "GOV-02", not_applicable=True)
     client.force_login(alice)
     assert _submit(client, assessment).status_code == 302
     assert _refresh(assessment).status == Assessment.Status.SUBMITTED
 
 
 def test_submit_succeeds_when_every_required_question_is_answered(client, alice, assessment):
-    _answer(assessment, alice, REQUIRED)  # OPS-03, a text question, stays empty
+    answer_all(assessment, alice, REQUIRED)  # OPS-03, a text question, stays empty
     client.force_login(alice)
     r = _submit(client, assessment)
     assert r.status_code == 302
@@ -119,7 +95,7 @@ def test_submit_succeeds_when_every_required_question_is_answered(client, alice,
 
 
 def test_a_respondent_cannot_submit(client, alice, bob, assessment):
-    _answer(assessment, alice, REQUIRED)
+    answer_all(assessment, alice, REQUIRED)
     client.force_login(bob)
     assert _submit(client, assessment).status_code == 403
     assert _refresh(assessment).status == Assessment.Status.DRAFT
@@ -184,25 +160,16 @@ def test_an_evidence_upload_on_a_locked_assessment_gets_403(client, alice, locke
 
 def test_the_service_refuses_to_change_a_locked_assessment(alice, locked):
     with pytest.raises(AssessmentLocked):
-        response_save(
-            assessment=locked,
-            question=_question(locked, "GOV-01"),
-            user=alice,
-            base_version=1,
-            value="5",
-            not_applicable=False,
-            comment="",
-            evidence_link="",
-        )
+        answer(locked, alice, "GOV-01", "5")  # based on the stored version 1
     assert Response.objects.get(assessment=locked, question__code="GOV-01").version == 1
 
 
 def test_the_service_rechecks_the_status_even_with_a_stale_object(alice, assessment):
-    _answer(assessment, alice, REQUIRED)
+    answer_all(assessment, alice, REQUIRED)
     stale = Assessment.objects.get(pk=assessment.pk)  # loaded while still a draft
     Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.VALIDATED)
     with pytest.raises(AssessmentLocked):
-        _answer(stale, alice, {"OPS-03": "late"})
+        answer_all(stale, alice, {"OPS-03": "late"})
     assert not Response.objects.filter(question__code="OPS-03").exists()
 
 

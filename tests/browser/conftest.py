@@ -10,32 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from assessments.models import Assessment, Cycle, Membership, Organisation
 from assessments.services import assessment_start
 from frameworks.models import Domain, Framework, Question
-from tests.conftest import PASSWORD
-
-
-def _member(username: str, organisation: Organisation, role: str):  # type: ignore[no-untyped-def]
-    user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, first_name=username.title()
-    )
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user
+from tests.conftest import PASSWORD, member
 
 
 @pytest.fixture
 def respondent(org_a):  # type: ignore[no-untyped-def]
-    return _member("respondent", org_a, Membership.Role.RESPONDENT)
+    return member("respondent", org_a, Membership.Role.RESPONDENT)
 
 
 @pytest.fixture
 def coordinator(org_a):  # type: ignore[no-untyped-def]
-    return _member("coordinator", org_a, Membership.Role.COORDINATOR)
+    return member("coordinator", org_a, Membership.Role.COORDINATOR)
 
 
 @pytest.fixture

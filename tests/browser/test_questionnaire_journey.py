@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 
 from assessments.models import Assessment, Response
-from assessments.services import response_save
 from frameworks.models import Question
+from tests.conftest import answer, answer_all
 
 pytestmark = pytest.mark.browser
 
@@ -116,17 +116,11 @@ def test_the_coordinator_submits_and_the_questionnaire_becomes_read_only(
     respondent,
 ) -> None:
     # Everything but GOV-01 through the services, for speed; GOV-01 through the page.
-    for code, value in [("GOV-02", "fully"), ("OPS-01", "yes"), ("OPS-02", "7"), ("OPS-03", "-")]:
-        response_save(
-            assessment=assessment,
-            question=questions[code],
-            user=respondent,
-            base_version=0,
-            value=value,
-            not_applicable=False,
-            comment="",
-            evidence_link="",
-        )
+    answer_all(
+        assessment,
+        respondent,
+        {"GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7", "OPS-03": "-"},
+    )
     gov_01 = questions["GOV-01"]
     page = new_page("coordinator")
     page.goto(questionnaire_url("GOV"))
@@ -177,13 +171,11 @@ def test_screenshots_of_the_questionnaire_for_review(
     respondent,
 ) -> None:
     """Not asserted beyond the pages loading: the lead looks at the pictures."""
-    response_save(
-        assessment=assessment,
-        question=questions["OPS-02"],
-        user=respondent,
-        base_version=0,
-        value="7",
-        not_applicable=False,
+    answer(
+        assessment,
+        respondent,
+        "OPS-02",
+        "7",
         comment="Two of them part-time.",
         evidence_link="https://intranet.example.org/staffing",
     )
