@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
 from assessments.models import (
@@ -191,3 +193,20 @@ def assessment_b(framework, cycle, org_b, charlie) -> Assessment:  # type: ignor
 def peer_groups(db) -> None:  # type: ignore[no-untyped-def]
     PeerGroup.objects.create(name="All organisations", attribute="", position=0)
     PeerGroup.objects.create(name="Same region", attribute="region", position=1)
+
+
+def read_body(response) -> bytes:  # type: ignore[no-untyped-def]
+    """A response's bytes, closing a streamed file without ending the test's connection.
+
+    `response.close()` sends `request_finished`, whose `close_old_connections` would
+    drop the connection inside the test's transaction (fatal on PostgreSQL).
+    """
+    if not response.streaming:
+        return response.content
+    content = b"".join(response.streaming_content)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    return content

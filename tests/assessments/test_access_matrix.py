@@ -28,7 +28,7 @@ from assessments.services import assessment_submit
 from frameworks.loader import LoadedFramework, load_file
 from frameworks.models import Domain, Framework, Question
 from frameworks.services import frameworks_import
-from tests.conftest import FIXTURES, answer
+from tests.conftest import FIXTURES, answer, read_body
 
 ACTORS = ("anonymous", "alice", "bob", "carol", "olivia", "root", "charlie")
 
@@ -269,9 +269,7 @@ def client_for(world: World, actor: str, **kwargs: object) -> Client:
 
 
 def body(response) -> str:  # type: ignore[no-untyped-def]
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
-    return content.decode(errors="replace")
+    return read_body(response).decode(errors="replace")
 
 
 def request(client: Client, method: str, url: str, data: dict | None = None):  # type: ignore[no-untyped-def]

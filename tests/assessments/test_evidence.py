@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment, AuditEvent, Evidence, Response
 from frameworks.models import Question
+from tests.conftest import read_body
 
 PNG = (
     b"\x89PNG\r\n\x1a\n"
@@ -64,10 +65,7 @@ def _download(client, assessment: Assessment, evidence: Evidence):  # type: igno
 
 
 def _body(response) -> bytes:  # type: ignore[no-untyped-def]
-    try:
-        return b"".join(response.streaming_content)
-    finally:
-        response.close()
+    return read_body(response)
 
 
 @pytest.mark.parametrize(
