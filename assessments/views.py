@@ -341,16 +341,7 @@ def _save_domain_post(
         response = responses.get(question.pk)
         if _answer_changed(form, response):
             try:
-                response = response_save(
-                    assessment=assessment,
-                    question=question,
-                    user=request.user,
-                    base_version=form.cleaned_data["version"],
-                    value=form.cleaned_data["value"],
-                    not_applicable=form.cleaned_data["not_applicable"],
-                    comment=form.cleaned_data["comment"],
-                    evidence_link=form.cleaned_data["evidence_link"],
-                )
+                response = _save_answer(request, assessment, form)
             except Conflict as conflict:
                 conflicts[question.pk] = conflict.current
                 continue
@@ -374,6 +365,21 @@ def _save_domain_post(
         if evidence is not None:
             evidence_delete(evidence=evidence, user=request.user)
     return conflicts, errors
+
+
+def _save_answer(request: HttpRequest, assessment: Assessment, form: AnswerForm) -> Response:
+    """Store a valid answer form, based on the version the user saw."""
+    data = form.cleaned_data
+    return response_save(
+        assessment=assessment,
+        question=form.question,
+        user=request.user,
+        base_version=data["version"],
+        value=data["value"],
+        not_applicable=data["not_applicable"],
+        comment=data["comment"],
+        evidence_link=data["evidence_link"],
+    )
 
 
 def _status_fragment(
@@ -401,16 +407,7 @@ def autosave(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _status_fragment(request, card, state="invalid", message=message, status=400)
     try:
-        response = response_save(
-            assessment=assessment,
-            question=question,
-            user=request.user,
-            base_version=form.cleaned_data["version"],
-            value=form.cleaned_data["value"],
-            not_applicable=form.cleaned_data["not_applicable"],
-            comment=form.cleaned_data["comment"],
-            evidence_link=form.cleaned_data["evidence_link"],
-        )
+        response = _save_answer(request, assessment, form)
     except Conflict as conflict:
         level_names = assessment.framework.level_names()
         return render(
@@ -436,38 +433,14 @@ def evidence_upload(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     question = get_object_or_404(Question, pk=question_pk, framework_id=assessment.framework_id)
     upload = request.FILES.get(f"q{question.pk}-file")
     error = ""
-    status = 200
     if upload is None:
-        error, status = _("Choose a file to upload."), 400
+        error = _("Choose a file to upload.")
     else:
         try:
             evidence_add(assessment=assessment, question=question, upload=upload, user=request.user)
         except (EvidenceRejected, AssessmentLocked) as exc:
-            error, status = str(exc), 400
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, _("File uploaded."))
-        return redirect(
-            reverse("questionnaire", args=[pk, question.domain_id]) + f"#q-{question.pk}"
-        )
-    return render(
-        request,
-        "assessments/_evidence_list.html",
-        {
-            "assessment": assessment,
-            "question": question,
-            "evidence": list(
-                Evidence.objects.filter(
-                    response__assessment=assessment, response__question=question
-                )
-            ),
-            "editable": True,
-            "error": error,
-        },
-        status=status,
-    )
+            error = str(exc)
+    return _evidence_reply(request, assessment, question, error=error, done=_("File uploaded."))
 
 
 @require_POST
@@ -480,25 +453,33 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
         response__assessment=assessment,
     )
     question = evidence.response.question
-    response = evidence.response
     try:
         evidence_delete(evidence=evidence, user=request.user)
         error = ""
     except AssessmentLocked as exc:
         error = str(exc)
+    return _evidence_reply(request, assessment, question, error=error, done="")
+
+
+def _evidence_reply(
+    request: HttpRequest, assessment: Assessment, question: Question, *, error: str, done: str
+) -> HttpResponse:
+    """The question's file list (htmx), or back to the question with a message."""
     if not request.htmx:
         if error:
             messages.error(request, error)
-        return redirect(
-            reverse("questionnaire", args=[pk, question.domain_id]) + f"#q-{question.pk}"
-        )
+        elif done:
+            messages.success(request, done)
+        url = reverse("questionnaire", args=[assessment.pk, question.domain_id])
+        return redirect(f"{url}#q-{question.pk}")
+    evidence = Evidence.objects.filter(response__assessment=assessment, response__question=question)
     return render(
         request,
         "assessments/_evidence_list.html",
         {
             "assessment": assessment,
             "question": question,
-            "evidence": list(response.evidence.all()),
+            "evidence": list(evidence.order_by("uploaded_at")),
             "editable": True,
             "error": error,
         },
