@@ -239,6 +239,67 @@ def assessment_return(*, assessment: Assessment, user, note: str) -> Assessment:
         return locked
 
 
+def response_moderate(
+    *,
+    assessment: Assessment,
+    question: Question,
+    user,  # type: ignore[no-untyped-def]
+    value: str,
+    not_applicable: bool,
+    reason: str,
+) -> Response:
+    """Set (or clear, with no value and no N/A) the advisor's validated answer.
+
+    The organisation's own answer and its version stay untouched: reports show
+    both, and peers are compared on the validated one.
+    """
+    if question.framework_id != assessment.framework_id:
+        raise InvalidAnswer(_("This question is not part of the assessment."))
+    clearing = not value and not not_applicable
+    reason = (reason or "").strip()
+    if not clearing:
+        if not_applicable and not question.allow_na:
+            raise InvalidAnswer(_("This question cannot be marked not applicable."))
+        value = "" if not_applicable else clean_value(question, value)
+        if not reason:
+            raise InvalidAnswer(_("Say why the validated answer differs from the organisation's."))
+        if len(reason) > MAX_TEXT:
+            raise InvalidAnswer(_("Keep the reason under %(max)d characters.") % {"max": MAX_TEXT})
+    with transaction.atomic():
+        locked = _lock(assessment)
+        if locked.status != Assessment.Status.SUBMITTED:
+            raise AssessmentLocked(
+                _("Answers can only be moderated while the assessment is submitted.")
+            )
+        response, _created = Response.objects.get_or_create(assessment=locked, question=question)
+        response.moderated_value = "" if clearing else value
+        response.moderated_not_applicable = not clearing and not_applicable
+        response.moderation_reason = "" if clearing else reason
+        response.moderated_by = None if clearing else user
+        # `updated_at` and `version` describe the organisation's answer: leave them.
+        response.save(
+            update_fields=[
+                "moderated_value",
+                "moderated_not_applicable",
+                "moderation_reason",
+                "moderated_by",
+            ]
+        )
+        touch(locked)
+        AuditEvent.objects.create(
+            assessment=locked,
+            user=user,
+            action="answer_moderated" if not clearing else "moderation_cleared",
+            detail={
+                "question": question.code,
+                "value": value,
+                "na": not_applicable,
+                "reason": reason,
+            },
+        )
+        return response
+
+
 def answers_digest(assessment: Assessment) -> str:
     rows = sorted(
         Response.objects.filter(assessment=assessment).values_list(
