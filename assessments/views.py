@@ -128,14 +128,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    assessments = list(
-        Assessment.objects.visible_to(request.user)
-        .select_related("organisation", "framework", "cycle")
-        .order_by("-cycle__starts_on", "organisation__name", "framework__name")
+    visible = Assessment.objects.visible_to(request.user).select_related(
+        "organisation", "framework", "cycle"
     )
     status = request.GET.get("status", "")
     if status in Assessment.Status.values:
-        assessments = [a for a in assessments if a.status == status]
+        visible = visible.filter(status=status)
+    assessments = list(
+        visible.order_by("-cycle__starts_on", "organisation__name", "framework__name")
+    )
     progress = _progress_by_assessment(assessments)
     rows = [(a, *progress[a.pk]) for a in assessments]
     return render(
@@ -218,6 +219,7 @@ def _question_cards(
     cards = []
     for question in questions:
         response = responses.get(question.pk)
+        choices = answer_choices(question, level_names)
         stored = {
             "value": response.value if response else "",
             "not_applicable": response.not_applicable if response else False,
@@ -243,8 +245,8 @@ def _question_cards(
                 "question": question,
                 "response": response,
                 "form": form,
-                "choices": answer_choices(question, level_names),
-                "choice_labels": dict(answer_choices(question, level_names)),
+                "choices": choices,
+                "choice_labels": dict(choices),
                 "current_value": value or "",
                 "current_na": na,
                 "version": version,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -14,10 +14,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
     frameworks = Framework.objects.latest_revisions().prefetch_related(
         Prefetch("domains", queryset=Domain.objects.filter(parent__isnull=True), to_attr="top")
     )
-    revisions = Framework.objects.values_list("key", flat=True)
-    counts: dict[str, int] = {}
-    for key in revisions:
-        counts[key] = counts.get(key, 0) + 1
+    counts = dict(Framework.objects.values("key").annotate(n=Count("id")).values_list("key", "n"))
     rows = [(f, counts.get(f.key, 1)) for f in frameworks]
     return render(request, "frameworks/framework_list.html", {"rows": rows})
 
