@@ -5,6 +5,7 @@ from assessments import views, views_results
 urlpatterns = [
     path("", views.home, name="home"),
     path("assessments/", views.assessment_list, name="assessment_list"),
+    path("portfolio/", views_results.portfolio, name="portfolio"),
     path("assessments/start/", views.assessment_start_view, name="assessment_start"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path(

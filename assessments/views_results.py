@@ -13,13 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments import access
+from assessments.models import Cycle
+from assessments.portfolio import build_portfolio, portfolio_table
 from assessments.presentation import results_context
-from assessments.reports.exports import CONTENT_TYPES, FORMATS, export
+from assessments.reports.exports import CONTENT_TYPES, FORMATS, export, write_csv, write_xlsx
 from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
 from assessments.results import build_results, targets_of
 from assessments.services import InvalidAnswer, targets_set
 from assessments.views import _get_assessment_for_user
-from frameworks.models import Domain
+from frameworks.models import Domain, Framework
 
 
 @require_GET
@@ -102,3 +104,33 @@ def export_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, fmt)}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """Organisations x domains for advisors, officials and administrators."""
+    cycle_id = request.GET.get("cycle", "")
+    data = build_portfolio(
+        request.user,
+        framework_key=request.GET.get("framework") or None,
+        cycle_id=int(cycle_id) if cycle_id.isdigit() else None,
+    )
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx") and data.framework and data.cycle:
+        table = portfolio_table(data)
+        content = write_csv(table) if fmt == "csv" else write_xlsx({"Portfolio": table})
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        name = slugify(f"portfolio-{data.framework.key}-{data.cycle.name}")
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(
+        request,
+        "assessments/portfolio.html",
+        {
+            "data": data,
+            "frameworks": Framework.objects.latest_revisions(),
+            "cycles": Cycle.objects.all(),
+        },
+    )

@@ -138,32 +138,41 @@ def export_json(assessment: Assessment) -> bytes:
     return json.dumps(export_payload(assessment), ensure_ascii=False, indent=2).encode("utf-8")
 
 
+def _response_table(rows: list[AnswerRow]) -> list[list[object]]:
+    table: list[list[object]] = [[label for _key, label in RESPONSE_COLUMNS]]
+    table += [[_cell(row, key) for key, _label in RESPONSE_COLUMNS] for row in rows]
+    return table
+
+
 def export_csv(assessment: Assessment) -> bytes:
-    payload, data = _collect(assessment)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _key, label in RESPONSE_COLUMNS])
-    for row in data:
-        writer.writerow([neutralise(_cell(row, key)) for key, _label in RESPONSE_COLUMNS])
-    writer.writerow([])
-    for score_row in _score_rows(payload):
-        writer.writerow([neutralise("" if v is None else v) for v in score_row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    payload, rows = _collect(assessment)
+    return write_csv([*_response_table(rows), [], *_score_rows(payload)])
 
 
 def export_xlsx(assessment: Assessment) -> bytes:
+    payload, rows = _collect(assessment)
+    return write_xlsx({"Responses": _response_table(rows), "Scores": _score_rows(payload)})
+
+
+def write_csv(table: list[list[object]]) -> bytes:
+    """UTF-8 CSV (with a BOM for spreadsheet programs), formula-like text neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in table:
+        writer.writerow([neutralise("" if v is None else v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
+    """One worksheet per table; text never becomes a formula, numbers stay numbers."""
     from openpyxl import Workbook
 
-    payload, rows = _collect(assessment)
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Responses"
-    _append(sheet, [label for _key, label in RESPONSE_COLUMNS])
-    for row in rows:
-        _append(sheet, [_cell(row, key) for key, _label in RESPONSE_COLUMNS])
-    scores = workbook.create_sheet("Scores")
-    for score_row in _score_rows(payload):
-        _append(scores, score_row)
+    workbook.remove(workbook.active)
+    for title, table in sheets.items():
+        sheet = workbook.create_sheet(title[:31])
+        for row in table:
+            _append(sheet, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

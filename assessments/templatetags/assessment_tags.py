@@ -38,3 +38,9 @@ def clip(value: object, limit: int) -> str:
     """Cap free text (comments, names) in reports; the full text stays in the exports."""
     text = str(value or "")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@register.filter
+def heat_band(score: float) -> int:
+    """0..4: the 20-point band of a 0-100 score, for heat-map colours."""
+    return min(int(score // 20), 4)

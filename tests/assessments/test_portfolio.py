@@ -1,0 +1,120 @@
+"""The portfolio heat map: organisations x domains, only those the user may see."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments.models import AdvisorAssignment, Assessment, Organisation
+from assessments.results import compute_result
+from assessments.services import assessment_start
+from tests.conftest import answer_all, logged_in
+
+ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
+
+
+def _validate(assessment: Assessment, user) -> Assessment:  # type: ignore[no-untyped-def]
+    answer_all(assessment, user, ANSWERS)
+    assessment.status = Assessment.Status.VALIDATED
+    assessment.frozen_result = compute_result(assessment).to_frozen()
+    assessment.save()
+    return assessment
+
+
+def _url(assessment: Assessment, **extra: str) -> str:
+    query = "&".join(
+        f"{k}={v}" for k, v in {"framework": "mini", "cycle": assessment.cycle_id, **extra}.items()
+    )
+    return f"{reverse('portfolio')}?{query}"
+
+
+def test_the_advisor_sees_validated_scores_of_the_portfolio(assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
+    _validate(assessment, alice)
+
+    page = logged_in(carol).get(_url(assessment)).content.decode()
+
+    # GOV (2 * 0.5 + 1) / 3 = 66.67 -> "67"; OPS 75; overall (2 * 66.67 + 75) / 3 = 69.44 -> "69".
+    assert "Alpha Agency" in page
+    assert ">67<" in page and ">75<" in page and ">69<" in page
+
+
+def test_a_draft_shows_its_status_and_no_scores(assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
+    answer_all(assessment, alice, ANSWERS)
+
+    page = logged_in(carol).get(_url(assessment)).content.decode()
+
+    assert "Alpha Agency" in page and "Draft" in page
+    assert ">67<" not in page
+
+
+def test_an_outsider_sees_nothing_of_other_organisations(
+    assessment, assessment_b, alice, charlie
+) -> None:  # type: ignore[no-untyped-def]
+    _validate(assessment, alice)
+
+    client = logged_in(charlie)
+    page = client.get(_url(assessment)).content.decode()
+    exported = client.get(_url(assessment, format="csv")).content.decode("utf-8-sig")
+
+    assert "Alpha Agency" not in page and "Alpha Agency" not in exported
+    assert "Bravo CERT" in page
+
+
+def test_the_official_sees_the_organisations_in_scope(assessment, alice, olivia) -> None:  # type: ignore[no-untyped-def]
+    _validate(assessment, alice)
+
+    assert "Alpha Agency" in logged_in(olivia).get(_url(assessment)).content.decode()
+
+
+def test_the_exports_neutralise_formulas_and_keep_numbers(assessment, alice, carol, org_a) -> None:  # type: ignore[no-untyped-def]
+    Organisation.objects.filter(pk=org_a.pk).update(name="=HYPERLINK(1)")
+    _validate(assessment, alice)
+    client = logged_in(carol)
+
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(_url(assessment, format="csv")).content.decode("utf-8-sig"))
+        )
+    )
+    book = load_workbook(io.BytesIO(client.get(_url(assessment, format="xlsx")).content))
+    sheet = book["Portfolio"]
+
+    assert rows[1][0] == "'=HYPERLINK(1)"
+    assert sheet.cell(row=2, column=1).value == "'=HYPERLINK(1)"
+    assert sheet.cell(row=2, column=1).data_type == "s"
+    assert sheet.cell(row=2, column=5).value == pytest.approx(200 / 3)  # GOV stays a number
+
+
+def test_the_portfolio_costs_the_same_queries_for_more_organisations(
+    framework, cycle, assessment, alice, carol
+) -> None:  # type: ignore[no-untyped-def]
+    _validate(assessment, alice)
+    client = logged_in(carol)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(_url(assessment)).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for i in range(15):
+        org = Organisation.objects.create(
+            name=f"Peer {i}", country="KE", region="Africa", org_type="csirt"
+        )
+        AdvisorAssignment.objects.create(advisor=carol, organisation=org)
+        _validate(
+            assessment_start(organisation=org, framework=framework, cycle=cycle, user=alice), alice
+        )
+    assert count() == few
+
+
+def test_the_portfolio_needs_a_login(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("portfolio"))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
