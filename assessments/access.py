@@ -31,13 +31,6 @@ class Roles:
     def member(self) -> bool:
         return self.coordinator or self.respondent
 
-    @property
-    def label(self) -> str:
-        for name in ("coordinator", "respondent", "advisor", "official", "admin"):
-            if getattr(self, name):
-                return name
-        return ""
-
 
 def roles_for(user, organisation: Organisation) -> Roles:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
@@ -75,7 +68,3 @@ def can_set_targets(roles: Roles, assessment: Assessment) -> bool:
 
 def can_review(roles: Roles, assessment: Assessment) -> bool:
     return (roles.advisor or roles.admin) and assessment.status == Assessment.Status.SUBMITTED
-
-
-def can_start_assessment(roles: Roles) -> bool:
-    return roles.coordinator

@@ -37,19 +37,12 @@ class DomainRow:
     next_level_name: str
 
 
-def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}"
-
-
 def results_context(data: Results) -> dict:
     from assessments import charts
 
     assessment = data.assessment
     framework = assessment.framework
     names = framework.level_names()
-
-    def level_name(level: int | None) -> str:
-        return framework.level_name(level) if level is not None else "—"
 
     shown = data.shown
     own = {d.code: d for d in data.scores.self_result.domains}
@@ -67,7 +60,7 @@ def results_context(data: Results) -> dict:
                 score=d.score,
                 self_score=own[d.code].score,
                 level=d.level,
-                level_name=level_name(d.level),
+                level_name=framework.level_name(d.level),
                 target=d.target,
                 target_name=names.get(d.target, "") if d.target else "",
                 gap=d.gap,
@@ -145,7 +138,7 @@ def results_context(data: Results) -> dict:
         "self_result": data.scores.self_result,
         "moderated": data.scores.moderated,
         "provisional": assessment.status != assessment.Status.VALIDATED,
-        "overall_level_name": level_name(shown.overall_level),
+        "overall_level_name": framework.level_name(shown.overall_level),
         "overall_percentile": overall_stat.percentile if overall_stat else None,
         "overall_median": overall_stat.median if overall_stat else None,
         "rows": rows,
@@ -161,7 +154,6 @@ def results_context(data: Results) -> dict:
         "recommendations": list(shown.recommendations),
         "is_gated": shown.method == "gated",
         "scale": framework.scale,
-        "fmt": _fmt,
     }
 
 

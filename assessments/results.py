@@ -18,9 +18,6 @@ from assessments import scoring
 from assessments.models import Assessment, PeerGroup, Response, TargetLevel
 from frameworks.models import Domain, Framework, Question
 
-SELF = "self"
-VALIDATED = "validated"
-
 
 @lru_cache(maxsize=64)
 def _framework_def_cached(framework_id: int, content_hash: str) -> scoring.FrameworkDef:
@@ -168,7 +165,6 @@ class Results:
     scores: Scores
     responses: list[Response]
     groups: list  # list[peers.GroupStats]
-    group_defs: list  # list[peers.GroupDef]
     selected_group: object | None  # peers.GroupStats shown in charts
     trend: list[TrendEntry] = field(default_factory=list)
     min_group: int = 5
@@ -260,7 +256,6 @@ def build_results(assessment: Assessment, *, group_key: str | None = None) -> Re
         scores=scores,
         responses=responses,
         groups=groups,
-        group_defs=group_defs,
         selected_group=selected,
         trend=trend,
         min_group=min_group,

@@ -56,10 +56,6 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.version} (rev. {self.revision})"
 
-    @property
-    def label(self) -> str:
-        return f"{self.name} v{self.version}"
-
     def level_name(self, level: int | None) -> str:
         if level is None:
             return "—"
@@ -148,7 +144,3 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
-
-    @property
-    def is_scored(self) -> bool:
-        return self.kind != self.Kind.TEXT

@@ -9,7 +9,6 @@ importer only ever stores a framework that scoring can rely on.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -252,7 +251,3 @@ class FrameworkFile(Strict):
             if unknown:
                 raise ValueError(f"translations.{lang}: unknown domain codes {sorted(unknown)}")
         return self
-
-
-def is_valid_id(value: str) -> bool:
-    return re.match(ID_PATTERN, value) is not None

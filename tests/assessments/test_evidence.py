@@ -64,10 +64,6 @@ def _download(client, assessment: Assessment, evidence: Evidence):  # type: igno
     return client.get(reverse("evidence_download", args=[assessment.pk, evidence.pk]))
 
 
-def _body(response) -> bytes:  # type: ignore[no-untyped-def]
-    return read_body(response)
-
-
 @pytest.mark.parametrize(
     ("name", "content", "mime"),
     [
@@ -215,7 +211,7 @@ def test_the_download_is_an_attachment_with_the_original_name_and_the_bytes(
     assert 'filename="National strategy 2026.pdf"' in disposition
     assert r.headers["Content-Type"] == "application/pdf"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
-    assert _body(r) == PDF
+    assert read_body(r) == PDF
 
 
 def test_a_non_ascii_name_survives_the_download(client, bob, assessment):
@@ -224,7 +220,7 @@ def test_a_non_ascii_name_survives_the_download(client, bob, assessment):
     r = _download(client, assessment, Evidence.objects.get())
     assert r.headers["Content-Disposition"].startswith("attachment")
     assert "filename*=utf-8''Strat%C3%A9gie%20" in r.headers["Content-Disposition"]
-    assert _body(r) == PNG
+    assert read_body(r) == PNG
 
 
 def test_the_advisor_and_the_official_can_download(client, bob, carol, olivia, assessment):
@@ -235,7 +231,7 @@ def test_the_advisor_and_the_official_can_download(client, bob, carol, olivia, a
         client.force_login(user)
         r = _download(client, assessment, evidence)
         assert r.status_code == 200
-        assert _body(r) == PDF
+        assert read_body(r) == PDF
 
 
 def test_an_outsider_gets_404_for_download_upload_and_delete(
@@ -306,4 +302,4 @@ def test_evidence_of_a_submitted_assessment_cannot_be_deleted(client, bob, asses
     assert Evidence.objects.exists()
     assert (root_dir / evidence.stored_name).is_file()
     # Still downloadable, read-only.
-    assert _body(_download(client, assessment, evidence)) == PDF
+    assert read_body(_download(client, assessment, evidence)) == PDF
