@@ -1,12 +1,20 @@
-"""Who may do what with an assessment.
+"""Who may do what with an assessment: the one door for every view, export and report.
 
-Visibility is decided by `Assessment.objects.visible_to(user)`; these helpers
-decide the actions on an object the user can already see.
+Visibility is decided by `Assessment.objects.visible_to(user)` (404 for anything
+else); `permissions_for` then says, once, what the user may do with an assessment
+they can see. Views and templates read the resulting `Permissions` object and never
+test roles themselves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     AdvisorAssignment,
@@ -15,6 +23,8 @@ from assessments.models import (
     OfficialScope,
     Organisation,
 )
+
+type AnyUser = AbstractBaseUser | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,22 @@ class Roles:
         return self.coordinator or self.respondent
 
 
-def roles_for(user, organisation: Organisation) -> Roles:  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class Permissions:
+    """What one user may do with one assessment they can see."""
+
+    roles: Roles
+    view: bool
+    answer: bool
+    submit: bool
+    review: bool
+    set_targets: bool
+    set_marking: bool
+    export: bool
+    download_evidence: bool
+
+
+def roles_for(user: AnyUser, organisation: Organisation) -> Roles:
     if not user.is_authenticated:
         return Roles()
     role = (
@@ -40,31 +65,61 @@ def roles_for(user, organisation: Organisation) -> Roles:  # type: ignore[no-unt
         .values_list("role", flat=True)
         .first()
     )
-    official = (
-        OfficialScope.objects.filter(user=user).filter(all_organisations=True).exists()
-        or OfficialScope.objects.filter(user=user, organisations=organisation).exists()
-    )
     return Roles(
         coordinator=role == Membership.Role.COORDINATOR,
         respondent=role == Membership.Role.RESPONDENT,
         advisor=AdvisorAssignment.objects.filter(advisor=user, organisation=organisation).exists(),
-        official=official,
-        admin=user.is_superuser,
+        official=OfficialScope.objects.covering(organisation).filter(user=user).exists(),
+        admin=bool(getattr(user, "is_superuser", False)),
     )
 
 
-def can_answer(roles: Roles, assessment: Assessment) -> bool:
-    return roles.member and assessment.is_editable
+def permissions_of(roles: Roles, assessment: Assessment) -> Permissions:
+    """The rules, in one place, for a user with `roles` on a visible assessment."""
+    editable = assessment.is_editable
+    validated = assessment.status == Assessment.Status.VALIDATED
+    return Permissions(
+        roles=roles,
+        view=True,
+        answer=roles.member and editable,
+        submit=roles.coordinator and editable,
+        review=(roles.advisor or roles.admin) and assessment.status == Assessment.Status.SUBMITTED,
+        # A validated assessment's gap analysis stays as it was validated.
+        set_targets=roles.coordinator and not validated,
+        set_marking=roles.coordinator or roles.advisor or roles.admin,
+        # Everyone who may see an assessment may download its reports and exports.
+        export=True,
+        download_evidence=True,
+    )
 
 
-def can_submit(roles: Roles, assessment: Assessment) -> bool:
-    return roles.coordinator and assessment.is_editable
+def permissions_for(user: AnyUser, assessment: Assessment) -> Permissions:
+    return permissions_of(roles_for(user, assessment.organisation), assessment)
 
 
-def can_set_targets(roles: Roles, assessment: Assessment) -> bool:
-    # A validated assessment's gap analysis stays as it was validated.
-    return roles.coordinator and assessment.status != Assessment.Status.VALIDATED
+def get_assessment_for_user(
+    request: HttpRequest, pk: int, *, need: str | None = None
+) -> tuple[Assessment, Permissions]:
+    """The assessment if the user may see it (404 otherwise), and what they may do.
+
+    With `need`, the user must also hold that permission now (403 otherwise).
+    """
+    assessment = get_object_or_404(
+        Assessment.objects.visible_to(request.user).select_related(
+            "organisation", "framework", "cycle"
+        ),
+        pk=pk,
+    )
+    can = permissions_for(request.user, assessment)
+    if need is not None and not getattr(can, need):
+        raise PermissionDenied(str(DENIED.get(need, DENIED["answer"])))
+    return assessment, can
 
 
-def can_review(roles: Roles, assessment: Assessment) -> bool:
-    return (roles.advisor or roles.admin) and assessment.status == Assessment.Status.SUBMITTED
+DENIED = {
+    "answer": _("You cannot change this assessment."),
+    "submit": _("Only the coordinator can submit a draft assessment."),
+    "review": _("Only the organisation's advisor can review a submitted assessment."),
+    "set_targets": _("Only the coordinator sets target levels."),
+    "set_marking": _("Only the coordinator or the advisor can set the report's marking."),
+}

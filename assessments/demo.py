@@ -21,8 +21,8 @@ from assessments.models import (
     PeerGroup,
     Response,
 )
-from assessments.results import compute_result
-from assessments.services import answers_digest
+from assessments.results.assemble import compute_result
+from assessments.review.services import answers_digest
 from frameworks.models import Framework, Question
 
 DEFAULT_PASSWORD = "resilience-demo"

@@ -32,6 +32,12 @@ class OrganisationQuerySet(models.QuerySet):
         ).distinct()
 
 
+class OfficialScopeQuerySet(models.QuerySet):
+    def covering(self, organisation: Organisation) -> OfficialScopeQuerySet:
+        """Scopes that include `organisation`: the official's scope rule, in one place."""
+        return self.filter(Q(all_organisations=True) | Q(organisations=organisation))
+
+
 class Organisation(models.Model):
     class Type(models.TextChoices):
         CSIRT = "csirt", _("National CERT / CSIRT")
@@ -110,6 +116,8 @@ class OfficialScope(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="official_scope")
     all_organisations = models.BooleanField(_("all organisations"), default=False)
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="official_scopes")
+
+    objects = OfficialScopeQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.user} (official)"

@@ -24,7 +24,8 @@ from assessments.models import (
     PeerGroup,
     Response,
 )
-from assessments.services import assessment_start, response_save
+from assessments.questionnaire.services import response_save
+from assessments.services import assessment_start
 from frameworks.loader import load_file
 from frameworks.models import Framework, Question
 from frameworks.services import frameworks_import

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import Assessment
-from assessments.presentation import AnswerRow, answer_rows
-from assessments.results import build_results
+from assessments.results.assemble import build_results
+from assessments.results.present import AnswerRow, answer_rows
 
 FORMATS = ("json", "csv", "xlsx")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -61,8 +61,8 @@ def make_fetcher():  # type: ignore[no-untyped-def]
 
 
 def report_html(assessment: Assessment, *, tlp: str, language: str | None = None) -> str:
-    from assessments.presentation import answer_rows, results_context
-    from assessments.results import build_results
+    from assessments.results.assemble import build_results
+    from assessments.results.present import answer_rows, results_context
 
     data = build_results(assessment)
     context = results_context(data)

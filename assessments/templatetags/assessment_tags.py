@@ -16,7 +16,7 @@ def get_item(mapping: object, key: object) -> object:
 
 @register.filter
 def practice_label(value: str) -> str:
-    from assessments.forms import PRACTICE_LABELS
+    from assessments.questionnaire.forms import PRACTICE_LABELS
 
     return str(PRACTICE_LABELS.get(value, value))
 

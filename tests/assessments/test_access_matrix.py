@@ -21,10 +21,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from assessments import views_results
-from assessments.evidence import evidence_add
 from assessments.models import Assessment, AuditEvent, Evidence, Response, TargetLevel
-from assessments.services import assessment_submit
+from assessments.questionnaire.evidence import evidence_add
+from assessments.reports import views as report_views
+from assessments.review.services import assessment_submit
 from frameworks.loader import LoadedFramework, load_file
 from frameworks.models import Domain, Framework, Question
 from frameworks.services import frameworks_import
@@ -258,7 +258,7 @@ def world(cast, assessment, assessment_b) -> World:  # type: ignore[no-untyped-d
 @pytest.fixture
 def fast_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     """Access is decided before rendering; WeasyPrint would only slow the matrix down."""
-    monkeypatch.setattr(views_results, "report_pdf", lambda assessment, tlp: (PDF, False))
+    monkeypatch.setattr(report_views, "report_pdf", lambda assessment, tlp: (PDF, False))
 
 
 def client_for(world: World, actor: str, **kwargs: object) -> Client:

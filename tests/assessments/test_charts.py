@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.charts import (
+from assessments.results.charts import (
     PEER_COLOUR,
     STYLES,
     SUBJECT_COLOUR,

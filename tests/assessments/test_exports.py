@@ -23,12 +23,9 @@ from assessments.reports.exports import (
     export_json,
     export_xlsx,
 )
-from assessments.services import (
-    assessment_start,
-    assessment_submit,
-    assessment_validate,
-    targets_set,
-)
+from assessments.results.targets import targets_set
+from assessments.review.services import assessment_submit, assessment_validate
+from assessments.services import assessment_start
 from frameworks.loader import load_file
 from frameworks.models import Domain, Framework, Question
 from frameworks.services import frameworks_import

@@ -10,13 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import Assessment, AuditEvent, Response
-from assessments.services import (
-    AssessmentLocked,
-    InvalidAnswer,
-    assessment_submit,
-    assessment_validate,
-    response_moderate,
-)
+from assessments.review.services import assessment_submit, assessment_validate, response_moderate
+from assessments.services import AssessmentLocked, InvalidAnswer
 from frameworks.models import Question
 from tests.conftest import answer_all, logged_in
 

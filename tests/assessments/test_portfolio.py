@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import AdvisorAssignment, Assessment, Organisation
-from assessments.results import compute_result
+from assessments.results.assemble import compute_result
 from assessments.services import assessment_start
 from tests.conftest import answer_all, logged_in
 

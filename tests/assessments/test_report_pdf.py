@@ -28,7 +28,7 @@ from pypdf import PdfReader
 from assessments.models import Assessment, Evidence
 from assessments.reports import pdf as pdf_module
 from assessments.reports.pdf import RefusedURL, make_fetcher, render_pdf, report_html, report_pdf
-from assessments.services import assessment_submit, assessment_validate
+from assessments.review.services import assessment_submit, assessment_validate
 from tests.conftest import answer, answer_all, logged_in
 
 # Every required question of tests/fixtures/mini.yaml.

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Assessment, Cycle, Organisation, Response
-from assessments.results import compute_result
+from assessments.results.assemble import compute_result
 from tests.conftest import answer_all
 
 MAX_QUERIES = 40

@@ -150,7 +150,9 @@ class Command(BaseCommand):
 
         from assessments import scoring
         from assessments.peers import GroupDef, PeerRow, peer_statistics
-        from assessments.results import answers_of, framework_def, load_responses, targets_of
+        from assessments.results.assemble import answers_of, load_responses
+        from assessments.results.definition import framework_def
+        from assessments.results.targets import targets_of
 
         fdef = framework_def(draft.framework)
         answers = answers_of(load_responses(draft), moderated=False)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from assessments import scoring
 from assessments.management import get_assessment_or_fail
 from assessments.models import Assessment
-from assessments.results import build_results
+from assessments.results.assemble import build_results
 
 
 def results_payload(assessment: Assessment) -> dict:

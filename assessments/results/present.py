@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from assessments.results import Results, target_score
+from assessments.results.assemble import Results
+from assessments.results.targets import target_score
 from frameworks.i18n import domain_names
 
 
@@ -38,7 +39,7 @@ class DomainRow:
 
 
 def results_context(data: Results) -> dict:
-    from assessments import charts
+    from assessments.results import charts
 
     assessment = data.assessment
     framework = assessment.framework
@@ -183,7 +184,7 @@ class AnswerRow:
 
 
 def answer_label(question, value: str, not_applicable: bool, level_names: dict[int, str]) -> str:  # type: ignore[no-untyped-def]
-    from assessments.forms import PRACTICE_LABELS, YES_NO_LABELS
+    from assessments.questionnaire.forms import PRACTICE_LABELS, YES_NO_LABELS
 
     if not_applicable:
         return _("Not applicable")
@@ -203,7 +204,7 @@ def answer_label(question, value: str, not_applicable: bool, level_names: dict[i
 def answer_rows(assessment, responses: list) -> list[AnswerRow]:  # type: ignore[no-untyped-def]
     """Every question of the framework, in order, with its answer (or none)."""
     from assessments import scoring
-    from assessments.results import framework_def
+    from assessments.results.definition import framework_def
     from frameworks.models import Question
 
     by_question = {r.question_id: r for r in responses}

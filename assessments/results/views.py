@@ -1,39 +1,38 @@
-"""Results, targets, and (later) reports and exports of one assessment."""
+"""Results, targets and the portfolio pages."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments import access
+from assessments.access import get_assessment_for_user
 from assessments.models import Cycle
-from assessments.portfolio import build_portfolio, portfolio_table
-from assessments.presentation import results_context
-from assessments.reports.exports import CONTENT_TYPES, FORMATS, export, write_csv, write_xlsx
-from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
-from assessments.results import build_results, targets_of
-from assessments.services import InvalidAnswer, targets_set
-from assessments.views import _get_assessment_for_user
+from assessments.reports.exports import CONTENT_TYPES, write_csv, write_xlsx
+from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS
+from assessments.results.assemble import build_results
+from assessments.results.portfolio import build_portfolio, portfolio_table
+from assessments.results.present import results_context
+from assessments.results.targets import targets_of, targets_set
+from assessments.services import InvalidAnswer
 from frameworks.models import Domain, Framework
 
 
 @require_GET
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, roles = _get_assessment_for_user(request, pk)
+    assessment, can = get_assessment_for_user(request, pk)
     data = build_results(assessment, group_key=request.GET.get("group"))
     context = results_context(data)
     context.update(
         {
             "assessment": assessment,
-            "roles": roles,
+            "can": can,
             "tlp_markings": TLP_MARKINGS,
             "default_tlp": DEFAULT_TLP,
         }
@@ -43,9 +42,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def targets(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, roles = _get_assessment_for_user(request, pk)
-    if not access.can_set_targets(roles, assessment):
-        raise PermissionDenied(_("Only the coordinator sets target levels."))
+    assessment, can = get_assessment_for_user(request, pk, need="set_targets")
     domains = list(
         Domain.objects.filter(framework_id=assessment.framework_id, parent__isnull=True).order_by(
             "position"
@@ -71,39 +68,8 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/targets.html",
-        {"assessment": assessment, "roles": roles, "form": form},
+        {"assessment": assessment, "can": can, "form": form},
     )
-
-
-def _download_name(assessment, extension: str) -> str:  # type: ignore[no-untyped-def]
-    parts = [assessment.organisation.name, assessment.framework.key, assessment.cycle.name]
-    return "-".join(slugify(p) for p in parts)[:150] + f".{extension}"
-
-
-@require_GET
-@login_required
-def report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _roles = _get_assessment_for_user(request, pk)
-    tlp = request.GET.get("tlp", DEFAULT_TLP).upper()
-    if tlp not in TLP_MARKINGS:
-        return HttpResponseBadRequest(_("Choose a Traffic Light Protocol marking."))
-    pdf, _cached = report_pdf(assessment, tlp=tlp)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "pdf")}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_GET
-@login_required
-def export_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    assessment, _roles = _get_assessment_for_user(request, pk)
-    if fmt not in FORMATS:
-        raise Http404
-    response = HttpResponse(export(assessment, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, fmt)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET

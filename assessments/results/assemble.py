@@ -9,49 +9,14 @@ peers or questions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from assessments import scoring
-from assessments.models import Assessment, PeerGroup, Response, TargetLevel
-from frameworks.models import Domain, Framework, Question
-
-
-@lru_cache(maxsize=64)
-def _framework_def_cached(framework_id: int, content_hash: str) -> scoring.FrameworkDef:
-    # Framework revisions never change, so their scoring definition is cached per process.
-    framework = Framework.objects.get(pk=framework_id)
-    domains = tuple(
-        scoring.DomainDef(code=d.code, name=d.name, weight=d.weight, default_target=d.target_level)
-        for d in Domain.objects.filter(framework=framework, parent__isnull=True).order_by(
-            "position"
-        )
-    )
-    questions = tuple(
-        scoring.QuestionDef(
-            code=q.code,
-            domain=q.domain.code,
-            kind=q.kind,
-            weight=q.weight,
-            text=q.text,
-            practice_level=q.practice_level,
-            thresholds=tuple((t["min"], t["score"]) for t in q.thresholds),
-            recommendations=tuple((int(k), v) for k, v in sorted(q.recommendations.items())),
-        )
-        for q in Question.objects.filter(framework=framework)
-        .select_related("domain")
-        .order_by("position")
-    )
-    bands = tuple((b["level"], b["min_score"]) for b in framework.bands)
-    return scoring.FrameworkDef(
-        method=framework.scoring_method, bands=bands, domains=domains, questions=questions
-    )
-
-
-def framework_def(framework: Framework) -> scoring.FrameworkDef:
-    return _framework_def_cached(framework.pk, framework.content_hash)
+from assessments.models import Assessment, PeerGroup, Response
+from assessments.results.definition import framework_def
+from assessments.results.targets import targets_of
 
 
 def answers_of(responses: list[Response], *, moderated: bool) -> dict[str, scoring.Answer]:
@@ -67,34 +32,6 @@ def answers_of(responses: list[Response], *, moderated: bool) -> dict[str, scori
                 value=r.value or None, not_applicable=r.not_applicable
             )
     return answers
-
-
-def targets_of(assessment: Assessment) -> dict[str, int]:
-    """Targets per domain code: set here, else the previous cycle's, else the framework's."""
-    own = dict(
-        TargetLevel.objects.filter(assessment=assessment).values_list("domain__code", "level")
-    )
-    previous = (
-        Assessment.objects.filter(
-            organisation_id=assessment.organisation_id,
-            framework_key=assessment.framework_key,
-            cycle__starts_on__lt=assessment.cycle.starts_on,
-        )
-        .order_by("-cycle__starts_on")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    inherited = (
-        dict(
-            TargetLevel.objects.filter(assessment_id=previous).values_list("domain__code", "level")
-        )
-        if previous
-        else {}
-    )
-    fdef = framework_def(assessment.framework)
-    return {
-        d.code: own.get(d.code) or inherited.get(d.code) or d.default_target for d in fdef.domains
-    }
 
 
 @dataclass
@@ -260,11 +197,3 @@ def build_results(assessment: Assessment, *, group_key: str | None = None) -> Re
         trend=trend,
         min_group=min_group,
     )
-
-
-def target_score(framework: scoring.FrameworkDef, level: int) -> float:
-    """The score that corresponds to a target level, to draw targets on score charts."""
-    for band_level, minimum in framework.bands:
-        if band_level == level:
-            return float(minimum)
-    return (level - 1) / 4 * 100

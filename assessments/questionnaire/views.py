@@ -1,0 +1,364 @@
+"""Answering: the questionnaire pages, autosave and evidence.
+
+Every view that takes an assessment id starts with `access.get_assessment_for_user`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.access import get_assessment_for_user
+from assessments.models import (
+    Assessment,
+    Evidence,
+    Response,
+)
+from assessments.questionnaire.evidence import (
+    EvidenceRejected,
+    evidence_add,
+    evidence_delete,
+    evidence_path,
+)
+from assessments.questionnaire.forms import AnswerForm, answer_choices
+from assessments.questionnaire.services import response_save
+from assessments.services import (
+    AssessmentLocked,
+    Conflict,
+    InvalidAnswer,
+)
+from frameworks.i18n import localize_domains, localize_questions
+from frameworks.models import Domain, Question
+
+
+def _domain_progress(assessment: Assessment, domains: list[Domain]) -> dict[int, tuple[int, int]]:
+    totals = dict(
+        Question.objects.filter(framework_id=assessment.framework_id)
+        .values("domain_id")
+        .annotate(n=Count("id"))
+        .values_list("domain_id", "n")
+    )
+    answered = dict(
+        Response.objects.filter(assessment=assessment)
+        .filter(Q(not_applicable=True) | ~Q(value=""))
+        .values("question__domain_id")
+        .annotate(n=Count("id"))
+        .values_list("question__domain_id", "n")
+    )
+    return {d.pk: (answered.get(d.pk, 0), totals.get(d.pk, 0)) for d in domains}
+
+
+def _question_cards(
+    assessment: Assessment,
+    questions: list[Question],
+    *,
+    data: dict | None = None,
+    conflicts: dict[int, Response] | None = None,
+) -> list[dict]:
+    """One card per question. With `data` (a re-shown post) the user's input is kept."""
+    conflicts = conflicts or {}
+    responses = {
+        r.question_id: r
+        for r in Response.objects.filter(assessment=assessment, question__in=questions)
+        .select_related("updated_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+    }
+    level_names = assessment.framework.level_names()
+    cards = []
+    for question in questions:
+        response = responses.get(question.pk)
+        choices = answer_choices(question, level_names)
+        stored = {
+            "value": response.value if response else "",
+            "not_applicable": response.not_applicable if response else False,
+            "comment": response.comment if response else "",
+            "evidence_link": response.evidence_link if response else "",
+            "version": response.version if response else 0,
+        }
+        form = AnswerForm(data, question=question, initial=stored) if data else None
+        if form is None:
+            form = AnswerForm(question=question, initial=stored)
+            value, na, version = stored["value"], stored["not_applicable"], stored["version"]
+        else:
+            form.is_valid()
+            value = form.data.get(form.add_prefix("value"), "")
+            na = bool(form.data.get(form.add_prefix("not_applicable")))
+            # A refused answer stays based on the version the user saw; a saved or
+            # conflicting one on the stored version, so that saving again keeps it.
+            version = (
+                form.data.get(form.add_prefix("version"), 0) if form.errors else stored["version"]
+            )
+        cards.append(
+            {
+                "question": question,
+                "response": response,
+                "form": form,
+                "choices": choices,
+                "choice_labels": dict(choices),
+                "current_value": value or "",
+                "current_na": na,
+                "version": version,
+                "conflict": conflicts.get(question.pk),
+                "evidence": list(response.evidence.all()) if response else [],
+            }
+        )
+    return cards
+
+
+def _answer_changed(form: AnswerForm, response: Response | None) -> bool:
+    data = form.cleaned_data
+    if response is None:
+        return bool(
+            data["value"] or data["not_applicable"] or data["comment"] or data["evidence_link"]
+        )
+    return (
+        data["value"] != response.value
+        or data["not_applicable"] != response.not_applicable
+        or data["comment"] != response.comment
+        or data["evidence_link"] != response.evidence_link
+    )
+
+
+@login_required
+def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse:
+    assessment, can = get_assessment_for_user(request, pk)
+    editable = can.answer
+    domains = list(
+        Domain.objects.filter(framework_id=assessment.framework_id, parent__isnull=True).order_by(
+            "position"
+        )
+    )
+    domain = next((d for d in domains if d.pk == domain_pk), None)
+    if domain is None:
+        raise Http404
+    questions = list(
+        Question.objects.filter(domain=domain).select_related("section").order_by("position")
+    )
+    localize_domains(assessment.framework, [*domains, *{q.section for q in questions if q.section}])
+    localize_questions(assessment.framework, questions)
+    status = 200
+    conflicts: dict[int, Response] = {}
+    errors = 0
+    data = None
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("You cannot change this assessment."))
+        data = request.POST
+        conflicts, errors = _save_domain_post(request, assessment, questions)
+        if not conflicts and not errors:
+            messages.success(request, _("Your answers are saved."))
+            index = domains.index(domain)
+            if "next" in request.POST and index + 1 < len(domains):
+                return redirect("questionnaire", pk=pk, domain_pk=domains[index + 1].pk)
+            return redirect("questionnaire", pk=pk, domain_pk=domain.pk)
+        status = 409 if conflicts else 400
+    cards = _question_cards(assessment, questions, data=data, conflicts=conflicts)
+    progress = _domain_progress(assessment, domains)
+    index = domains.index(domain)
+    sections: list[tuple[Domain | None, list[dict]]] = []
+    for card in cards:
+        section = card["question"].section
+        if not sections or sections[-1][0] != section:
+            sections.append((section, []))
+        sections[-1][1].append(card)
+    context = {
+        "assessment": assessment,
+        "can": can,
+        "editable": editable,
+        "domain": domain,
+        "nav": [(d, *progress[d.pk]) for d in domains],
+        "sections": sections,
+        "previous": domains[index - 1] if index > 0 else None,
+        "next": domains[index + 1] if index + 1 < len(domains) else None,
+        "errors": errors,
+        "conflict_count": len(conflicts),
+    }
+    return render(request, "assessments/questionnaire.html", context, status=status)
+
+
+def _save_domain_post(
+    request: HttpRequest, assessment: Assessment, questions: list[Question]
+) -> tuple[dict[int, Response], int]:
+    """Plain (no-JavaScript) save of a whole domain page; returns conflicts and error count."""
+    responses = {r.question_id: r for r in Response.objects.filter(assessment=assessment)}
+    conflicts: dict[int, Response] = {}
+    errors = 0
+    delete_id = request.POST.get("delete_evidence")
+    for question in questions:
+        form = AnswerForm(request.POST, question=question)
+        if not form.is_valid():
+            errors += 1
+            continue
+        response = responses.get(question.pk)
+        if _answer_changed(form, response):
+            try:
+                response = _save_answer(request, assessment, form)
+            except Conflict as conflict:
+                conflicts[question.pk] = conflict.current
+                continue
+            except (InvalidAnswer, AssessmentLocked) as exc:
+                messages.error(request, f"{question.code}: {exc}")
+                errors += 1
+                continue
+        upload = request.FILES.get(f"q{question.pk}-file")
+        if upload is not None:
+            try:
+                evidence_add(
+                    assessment=assessment, question=question, upload=upload, user=request.user
+                )
+            except (EvidenceRejected, AssessmentLocked) as exc:
+                messages.error(request, f"{question.code}: {exc}")
+                errors += 1
+    if delete_id and delete_id.isdigit():
+        evidence = Evidence.objects.filter(
+            pk=int(delete_id), response__assessment=assessment
+        ).first()
+        if evidence is not None:
+            evidence_delete(evidence=evidence, user=request.user)
+    return conflicts, errors
+
+
+def _save_answer(request: HttpRequest, assessment: Assessment, form: AnswerForm) -> Response:
+    """Store a valid answer form, based on the version the user saw."""
+    data = form.cleaned_data
+    return response_save(
+        assessment=assessment,
+        question=form.question,
+        user=request.user,
+        base_version=data["version"],
+        value=data["value"],
+        not_applicable=data["not_applicable"],
+        comment=data["comment"],
+        evidence_link=data["evidence_link"],
+    )
+
+
+def _status_fragment(
+    request: HttpRequest, card: dict, *, state: str, message: str = "", status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "assessments/_save_status.html",
+        {**card, "state": state, "message": message},
+        status=status,
+    )
+
+
+@require_POST
+def autosave(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Save one answer (htmx). 409 with both answers when the stored one is newer."""
+    if not request.user.is_authenticated:
+        # Never redirect an autosave to the login page: the answer stays on the page.
+        return render(request, "assessments/_session_expired.html", status=401)
+    assessment, _can = get_assessment_for_user(request, pk, need="answer")
+    question = get_object_or_404(Question, pk=question_pk, framework_id=assessment.framework_id)
+    form = AnswerForm(request.POST, question=question)
+    card = {"question": question}
+    if not form.is_valid():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _status_fragment(request, card, state="invalid", message=message, status=400)
+    try:
+        response = _save_answer(request, assessment, form)
+    except Conflict as conflict:
+        level_names = assessment.framework.level_names()
+        return render(
+            request,
+            "assessments/_conflict.html",
+            {
+                "question": question,
+                "current": conflict.current,
+                "choices": dict(answer_choices(question, level_names)),
+                "mine": form.cleaned_data,
+            },
+            status=409,
+        )
+    except (InvalidAnswer, AssessmentLocked) as exc:
+        return _status_fragment(request, card, state="invalid", message=str(exc), status=400)
+    return _status_fragment(request, {**card, "response": response}, state="saved")
+
+
+@require_POST
+@login_required
+def evidence_upload(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    assessment, _can = get_assessment_for_user(request, pk, need="answer")
+    question = get_object_or_404(Question, pk=question_pk, framework_id=assessment.framework_id)
+    upload = request.FILES.get(f"q{question.pk}-file")
+    error = ""
+    if upload is None:
+        error = _("Choose a file to upload.")
+    else:
+        try:
+            evidence_add(assessment=assessment, question=question, upload=upload, user=request.user)
+        except (EvidenceRejected, AssessmentLocked) as exc:
+            error = str(exc)
+    return _evidence_reply(request, assessment, question, error=error, done=_("File uploaded."))
+
+
+@require_POST
+@login_required
+def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    assessment, _can = get_assessment_for_user(request, pk, need="answer")
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("response__question"),
+        pk=evidence_pk,
+        response__assessment=assessment,
+    )
+    question = evidence.response.question
+    try:
+        evidence_delete(evidence=evidence, user=request.user)
+        error = ""
+    except AssessmentLocked as exc:
+        error = str(exc)
+    return _evidence_reply(request, assessment, question, error=error, done="")
+
+
+def _evidence_reply(
+    request: HttpRequest, assessment: Assessment, question: Question, *, error: str, done: str
+) -> HttpResponse:
+    """The question's file list (htmx), or back to the question with a message."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        elif done:
+            messages.success(request, done)
+        url = reverse("questionnaire", args=[assessment.pk, question.domain_id])
+        return redirect(f"{url}#q-{question.pk}")
+    evidence = Evidence.objects.filter(response__assessment=assessment, response__question=question)
+    return render(
+        request,
+        "assessments/_evidence_list.html",
+        {
+            "assessment": assessment,
+            "question": question,
+            "evidence": list(evidence.order_by("uploaded_at")),
+            "editable": True,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@login_required
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    assessment, _can = get_assessment_for_user(request, pk, need="download_evidence")
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, response__assessment=assessment)
+    path = evidence_path(evidence)
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,44 @@
+"""Downloads: the PDF report and the exports of one assessment."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from assessments.access import get_assessment_for_user
+from assessments.reports.exports import CONTENT_TYPES, FORMATS, export
+from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
+
+
+def _download_name(assessment, extension: str) -> str:  # type: ignore[no-untyped-def]
+    parts = [assessment.organisation.name, assessment.framework.key, assessment.cycle.name]
+    return "-".join(slugify(p) for p in parts)[:150] + f".{extension}"
+
+
+@require_GET
+@login_required
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _can = get_assessment_for_user(request, pk, need="export")
+    tlp = request.GET.get("tlp", DEFAULT_TLP).upper()
+    if tlp not in TLP_MARKINGS:
+        return HttpResponseBadRequest(_("Choose a Traffic Light Protocol marking."))
+    pdf, _cached = report_pdf(assessment, tlp=tlp)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "pdf")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def export_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    assessment, _can = get_assessment_for_user(request, pk, need="export")
+    if fmt not in FORMATS:
+        raise Http404
+    response = HttpResponse(export(assessment, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, fmt)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

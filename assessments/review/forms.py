@@ -1,0 +1,23 @@
+"""The advisor's decision."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewForm(forms.Form):
+    DECISIONS = (("validate", _("Validate and lock")), ("return", _("Return for revision")))
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label=_("Decision"))
+    note = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Note to the organisation"),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("note", "").strip():
+            self.add_error("note", _("Say what the organisation should revise."))
+        return data
