@@ -23,6 +23,7 @@ from assessments.models import (
 )
 from assessments.results.assemble import compute_result
 from assessments.review.services import answers_digest
+from frameworks import kinds
 from frameworks.models import Framework, Question
 
 DEFAULT_PASSWORD = "resilience-demo"
@@ -101,20 +102,11 @@ def _organisation_specs() -> list[dict]:
 def _answer(question: Question, maturity: float, rng: random.Random) -> tuple[str, bool]:
     if question.allow_na and rng.random() < 0.05:
         return "", True
-    if question.kind == Question.Kind.MATURITY:
-        level = round(min(5, max(1, rng.gauss(maturity, 0.8))))
-        return str(level), False
-    if question.kind == Question.Kind.PRACTICE:
-        gap = maturity - (question.practice_level or 1)
-        x = rng.gauss(gap, 0.9)
-        value = "fully" if x > 1 else "largely" if x > -0.2 else "partial" if x > -1.2 else "not"
-        return value, False
-    if question.kind == Question.Kind.YES_NO:
-        return ("yes" if rng.random() < maturity / 5 else "no"), False
-    if question.kind == Question.Kind.NUMERIC:
-        top = max((t["min"] for t in question.thresholds), default=10) or 10
-        return f"{max(0.0, rng.gauss(maturity / 5 * top, top / 4)):.0f}", False
-    return rng.choice(["", "See the attached annual report.", "Discussed with our advisor."]), False
+    thresholds = [(t["min"], t["score"]) for t in question.thresholds]
+    value = kinds.get(question.kind).sample(
+        maturity=maturity, rng=rng, practice_level=question.practice_level, thresholds=thresholds
+    )
+    return value, False
 
 
 def _fill(

@@ -54,17 +54,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
-PRACTICE_CHOICES: Final = ("not", "partial", "largely", "fully")
-PRACTICE_SCORES: Final[dict[str, float]] = {
-    "not": 0.0,
-    "partial": 1 / 3,
-    "largely": 2 / 3,
-    "fully": 1.0,
-}
-MET_PRACTICE: Final = frozenset({"largely", "fully"})
-YES_NO_SCORES: Final[dict[str, float]] = {"yes": 1.0, "no": 0.0}
-SCORED_KINDS: Final = frozenset({"maturity", "practice", "yes_no", "numeric"})
-MATURITY_LEVELS: Final = 5
+from frameworks import kinds
+from frameworks.kinds import MET_PRACTICE, PRACTICE_CHOICES, PRACTICE_SCORES, SCORED_KINDS
+
+__all__ = ["MET_PRACTICE", "PRACTICE_CHOICES", "PRACTICE_SCORES", "SCORED_KINDS"]  # re-exported
+
 BAND_TOLERANCE: Final = 1e-9
 
 
@@ -153,29 +147,7 @@ class AssessmentResult:
 
 
 def _clean(value: object) -> str | None:
-    """The stripped text of a value, or None when there is no usable text."""
-    if not isinstance(value, str):
-        return None
-    return value.strip() or None
-
-
-def _maturity_level(value: object) -> int | None:
-    text = _clean(value)
-    if text is None:
-        return None
-    try:
-        level = int(text)
-    except ValueError:
-        return None
-    return level if 1 <= level <= MATURITY_LEVELS else None
-
-
-def _number(text: str) -> float | None:
-    try:
-        number = float(text)
-    except (ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
+    return kinds.clean_text(value)
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -184,29 +156,8 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-def _threshold_score(thresholds: Iterable[tuple[float, float]], number: float) -> float:
-    reached = [(minimum, score) for minimum, score in thresholds if minimum <= number]
-    if not reached:
-        return 0.0
-    return _clamp(max(reached)[1], 0.0, 1.0)
-
-
 def _value_score(question: QuestionDef, value: object) -> float | None:
-    kind = question.kind
-    if kind == "maturity":
-        level = _maturity_level(value)
-        return None if level is None else (level - 1) / (MATURITY_LEVELS - 1)
-    text = _clean(value)
-    if text is None:
-        return None
-    if kind == "practice":
-        return PRACTICE_SCORES.get(text.lower())
-    if kind == "yes_no":
-        return YES_NO_SCORES.get(text.lower())
-    if kind == "numeric":
-        number = _number(text)
-        return None if number is None else _threshold_score(question.thresholds, number)
-    return None  # text and unknown kinds are not scored
+    return kinds.get(question.kind).score(value, thresholds=question.thresholds)
 
 
 def answer_score(question: QuestionDef, answer: Answer | None) -> float | None:
@@ -222,9 +173,7 @@ def is_answered(question: QuestionDef, answer: Answer | None) -> bool:
         return False
     if answer.not_applicable:
         return True
-    if question.kind in SCORED_KINDS:
-        return _value_score(question, answer.value) is not None
-    return _clean(answer.value) is not None
+    return kinds.get(question.kind).is_valid(answer.value, thresholds=question.thresholds)
 
 
 def _is_na(answer: Answer | None) -> bool:
@@ -232,8 +181,7 @@ def _is_na(answer: Answer | None) -> bool:
 
 
 def _is_met(answer: Answer | None) -> bool:
-    text = _clean(answer.value) if answer is not None else None
-    return text is not None and text.lower() in MET_PRACTICE
+    return answer is not None and kinds.PRACTICE.is_met(answer.value)
 
 
 def level_for_score(bands: Iterable[tuple[int, float]], score: float | None) -> int | None:
@@ -331,7 +279,7 @@ def _recommendation(
     if _is_na(answer):
         return None
     if question.kind == "maturity":
-        current = _maturity_level(answer.value if answer else None) or 1
+        current = kinds.MATURITY.level(answer.value if answer else None) or 1
         if current >= target:
             return None
         step = current + 1

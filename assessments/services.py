@@ -9,7 +9,6 @@ assessment can never be changed from anywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +21,8 @@ from assessments.models import (
     Organisation,
     Response,
 )
-from assessments.scoring import PRACTICE_CHOICES
+from frameworks import kinds
+from frameworks.kinds import InvalidValue
 from frameworks.models import Framework, Question
 
 
@@ -30,8 +30,8 @@ class AssessmentLocked(Exception):
     """The assessment is not open for changes."""
 
 
-class InvalidAnswer(ValueError):
-    """A value that does not fit the question."""
+# A value that does not fit the question: one error for kinds, services and forms.
+InvalidAnswer = InvalidValue
 
 
 class MissingAnswers(Exception):
@@ -47,37 +47,9 @@ class Conflict(Exception):
     current: Response
 
 
-MAX_TEXT = 4000
-
-
 def clean_value(question: Question, raw: str) -> str:
     """Normalise a submitted value for the question's kind, or raise InvalidAnswer."""
-    value = (raw or "").strip()
-    if value == "":
-        return ""
-    kind = question.kind
-    if kind == Question.Kind.MATURITY:
-        if value not in {"1", "2", "3", "4", "5"}:
-            raise InvalidAnswer(_("Choose one of the five levels."))
-    elif kind == Question.Kind.PRACTICE:
-        if value not in PRACTICE_CHOICES:
-            raise InvalidAnswer(_("Choose how far the practice is implemented."))
-    elif kind == Question.Kind.YES_NO:
-        if value not in {"yes", "no"}:
-            raise InvalidAnswer(_("Answer yes or no."))
-    elif kind == Question.Kind.NUMERIC:
-        try:
-            number = Decimal(value.replace(",", "."))
-        except InvalidOperation:
-            raise InvalidAnswer(_("Enter a number, for example 12 or 3.5.")) from None
-        if not number.is_finite() or abs(number) > Decimal("1e12"):
-            raise InvalidAnswer(_("Enter a number, for example 12 or 3.5."))
-        if number < 0:
-            raise InvalidAnswer(_("Enter a number that is zero or more."))
-        value = format(number.normalize(), "f")
-    elif len(value) > MAX_TEXT:
-        raise InvalidAnswer(_("Keep the answer under %(max)d characters.") % {"max": MAX_TEXT})
-    return value
+    return kinds.get(question.kind).normalise(raw)
 
 
 def assessment_start(

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from frameworks import kinds
+
 
 class FrameworkQuerySet(models.QuerySet):
     def latest_revisions(self) -> FrameworkQuerySet:
@@ -104,13 +106,6 @@ class Domain(models.Model):
 
 
 class Question(models.Model):
-    class Kind(models.TextChoices):
-        MATURITY = "maturity", _("Maturity level")
-        PRACTICE = "practice", _("Practice")
-        YES_NO = "yes_no", _("Yes / no")
-        NUMERIC = "numeric", _("Number")
-        TEXT = "text", _("Free text")
-
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="questions")
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(
@@ -119,7 +114,7 @@ class Question(models.Model):
     code = models.CharField(_("code"), max_length=32)
     text = models.TextField(_("question"))
     guidance = models.TextField(_("guidance"), blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    kind = models.CharField(_("kind"), max_length=10, choices=kinds.CHOICES)
     weight = models.FloatField(_("weight"), default=1.0)
     allow_na = models.BooleanField(_("N/A allowed"), default=False)
     required = models.BooleanField(_("required"), default=True)

@@ -20,6 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from frameworks import kinds
+from frameworks.kinds import SCALE_SIZE
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 LANG_PATTERN = r"^[a-z]{2}(-[A-Za-z]{2,4})?$"
@@ -29,9 +32,6 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=8_000)]
 Weight = Annotated[float, Field(gt=0, le=100)]
-
-KINDS = ("maturity", "practice", "yes_no", "numeric", "text")
-SCALE_SIZE = 5
 
 
 class Strict(BaseModel):
@@ -87,7 +87,7 @@ class Question(Strict):
     code: Code
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
     guidance: LongText = ""
-    kind: Literal["maturity", "practice", "yes_no", "numeric", "text"]
+    kind: kinds.KindName
     weight: Weight = 1.0
     allow_na: bool = False
     required: bool = True  # default filled in by `_default_required`: False for 'text'
@@ -108,29 +108,12 @@ class Question(Strict):
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Question:
-        if self.kind == "maturity":
-            if len(self.levels) != SCALE_SIZE:
-                raise ValueError(
-                    f"a 'maturity' question needs exactly {SCALE_SIZE} level descriptors "
-                    f"(one per level), got {len(self.levels)}"
-                )
-        elif self.levels:
-            raise ValueError("'levels' descriptors are only for 'maturity' questions")
-        if self.kind == "practice":
-            if self.practice_level is None:
-                raise ValueError("a 'practice' question needs 'practice_level'")
-        elif self.practice_level is not None:
-            raise ValueError("'practice_level' is only for 'practice' questions")
-        if self.kind == "numeric":
-            if not self.thresholds:
-                raise ValueError("a 'numeric' question needs 'thresholds'")
-            minimums = [t.min for t in self.thresholds]
-            if any(b <= a for a, b in zip(minimums, minimums[1:], strict=False)):
-                raise ValueError("threshold 'min' values must increase strictly")
-        elif self.thresholds:
-            raise ValueError("'thresholds' are only for 'numeric' questions")
-        if self.kind == "text" and self.recommendations:
-            raise ValueError("'text' questions are not scored and take no recommendations")
+        kinds.get(self.kind).check_spec(
+            levels=self.levels,
+            practice_level=self.practice_level,
+            thresholds=[t.min for t in self.thresholds],
+            recommendations=self.recommendations,
+        )
         return self
 
     @property
@@ -241,7 +224,7 @@ class FrameworkFile(Strict):
                 raise ValueError(
                     f"domain {domain.code!r}: 'gated' scoring needs a 'practice' question"
                 )
-        if not any(q.kind != "text" for d in self.domains for q in d.all_questions()):
+        if not any(kinds.get(q.kind).scored for d in self.domains for q in d.all_questions()):
             raise ValueError("the framework has no scored question")
         for lang, translation in self.translations.items():
             unknown = set(translation.questions) - set(questions)

@@ -7,30 +7,14 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from assessments.services import InvalidAnswer, clean_value
+from frameworks import kinds
 from frameworks.models import Question
-
-PRACTICE_LABELS = {
-    "not": _("Not implemented"),
-    "partial": _("Partially implemented"),
-    "largely": _("Largely implemented"),
-    "fully": _("Fully implemented"),
-}
-
-
-YES_NO_LABELS = {"yes": _("Yes"), "no": _("No")}
 
 
 def answer_choices(question: Question, level_names: dict[int, str]) -> list[tuple[str, str]]:
-    if question.kind == Question.Kind.MATURITY:
-        return [
-            (str(i), f"{level_names.get(i, i)}: {text}")
-            for i, text in enumerate(question.level_descriptors, start=1)
-        ]
-    if question.kind == Question.Kind.PRACTICE:
-        return [(key, str(label)) for key, label in PRACTICE_LABELS.items()]
-    if question.kind == Question.Kind.YES_NO:
-        return [(key, str(label)) for key, label in YES_NO_LABELS.items()]
-    return []
+    return kinds.get(question.kind).choices(
+        descriptors=question.level_descriptors, level_names=level_names
+    )
 
 
 class AnswerForm(forms.Form):

@@ -11,7 +11,6 @@ from assessments.models import (
     Response,
 )
 from assessments.services import (
-    MAX_TEXT,
     AssessmentLocked,
     Conflict,
     InvalidAnswer,
@@ -19,6 +18,7 @@ from assessments.services import (
     lock_for_update,
     touch,
 )
+from frameworks.kinds import MAX_TEXT
 from frameworks.models import Question
 
 

@@ -34,6 +34,7 @@ from assessments.services import (
     Conflict,
     InvalidAnswer,
 )
+from frameworks import kinds
 from frameworks.i18n import localize_domains, localize_questions
 from frameworks.models import Domain, Question
 
@@ -100,6 +101,7 @@ def _question_cards(
                 "question": question,
                 "response": response,
                 "form": form,
+                "widget": kinds.get(question.kind).widget,
                 "choices": choices,
                 "choice_labels": dict(choices),
                 "current_value": value or "",

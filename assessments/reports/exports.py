@@ -18,6 +18,7 @@ from assessments import scoring
 from assessments.models import Assessment
 from assessments.results.assemble import build_results
 from assessments.results.present import AnswerRow, answer_rows
+from frameworks import kinds
 
 FORMATS = ("json", "csv", "xlsx")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +65,8 @@ def _cell(row: AnswerRow, key: str) -> object:
         return value.isoformat() if value else ""
     if key == "not_applicable":
         return "yes" if value else ""
+    if key in ("value", "moderated_value") and value:
+        return kinds.get(row.kind).export_cell(value)
     return "" if value is None else value
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from assessments.results.assemble import Results
 from assessments.results.targets import target_score
+from frameworks import kinds
 from frameworks.i18n import domain_names
 
 
@@ -184,21 +185,11 @@ class AnswerRow:
 
 
 def answer_label(question, value: str, not_applicable: bool, level_names: dict[int, str]) -> str:  # type: ignore[no-untyped-def]
-    from assessments.questionnaire.forms import PRACTICE_LABELS, YES_NO_LABELS
-
     if not_applicable:
         return _("Not applicable")
     if not value:
         return _("Not answered")
-    if question.kind == "maturity" and value.isdigit():
-        return f"{value} · {level_names.get(int(value), value)}"
-    if question.kind == "practice":
-        return str(PRACTICE_LABELS.get(value, value))
-    if question.kind == "yes_no":
-        return str(YES_NO_LABELS.get(value, value))
-    if question.kind == "numeric" and question.unit:
-        return f"{value} {question.unit}"
-    return value
+    return kinds.get(question.kind).display(value, level_names=level_names, unit=question.unit)
 
 
 def answer_rows(assessment, responses: list) -> list[AnswerRow]:  # type: ignore[no-untyped-def]

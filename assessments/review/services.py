@@ -15,7 +15,6 @@ from assessments.models import (
     Response,
 )
 from assessments.services import (
-    MAX_TEXT,
     AssessmentLocked,
     InvalidAnswer,
     MissingAnswers,
@@ -23,6 +22,7 @@ from assessments.services import (
     lock_for_update,
     touch,
 )
+from frameworks.kinds import MAX_TEXT
 from frameworks.models import Question
 
 

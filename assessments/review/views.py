@@ -27,6 +27,7 @@ from assessments.services import (
     InvalidAnswer,
     MissingAnswers,
 )
+from frameworks import kinds
 from frameworks.models import Question
 
 
@@ -65,7 +66,7 @@ def _moderation_rows(
     responses = {r.question_id: r for r in Response.objects.filter(assessment=assessment)}
     questions = (
         Question.objects.filter(framework_id=assessment.framework_id)
-        .exclude(kind=Question.Kind.TEXT)
+        .filter(kind__in=kinds.SCORED_KINDS)
         .select_related("domain")
         .order_by("position")
     )

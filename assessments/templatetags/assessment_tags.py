@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import mark_safe
 
+from frameworks import kinds
+
 register = template.Library()
 
 
@@ -16,9 +18,7 @@ def get_item(mapping: object, key: object) -> object:
 
 @register.filter
 def practice_label(value: str) -> str:
-    from assessments.questionnaire.forms import PRACTICE_LABELS
-
-    return str(PRACTICE_LABELS.get(value, value))
+    return kinds.PRACTICE.display(value, level_names={})
 
 
 @register.filter
