@@ -116,7 +116,7 @@ def _fill(
     seed: str,
     share: float = 1.0,
     user=None,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     rng = random.Random(seed)
     rows = []
     domain_offset: dict[int, float] = {}

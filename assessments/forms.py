@@ -16,7 +16,7 @@ class StartAssessmentForm(forms.Form):
     framework = forms.ModelChoiceField(queryset=Framework.objects.none(), label=_("Framework"))
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), label=_("Cycle"))
 
-    def __init__(self, *args: object, organisations, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: object, organisations, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["organisation"].queryset = organisations
         self.fields["framework"].queryset = Framework.objects.latest_revisions()

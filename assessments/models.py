@@ -18,7 +18,7 @@ User = settings.AUTH_USER_MODEL
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> OrganisationQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user) -> OrganisationQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -165,7 +165,7 @@ class Cycle(models.Model):
 
 
 class AssessmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AssessmentQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user) -> AssessmentQuerySet:
         """The one door: assessments this user may see at all."""
         if not user.is_authenticated:
             return self.none()

@@ -54,7 +54,7 @@ def clean_value(question: Question, raw: str) -> str:
 
 def assessment_start(
     *, organisation: Organisation, framework: Framework, cycle: Cycle, user
-) -> Assessment:  # type: ignore[no-untyped-def]
+) -> Assessment:
     """Start (or return the existing) assessment, pinned to this framework revision."""
     with transaction.atomic():
         existing = Assessment.objects.filter(

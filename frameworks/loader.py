@@ -40,7 +40,7 @@ class LoadedFramework:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors, aliases and explicit tags."""
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             raise yaml.constructor.ConstructorError(
@@ -67,7 +67,7 @@ class _StrictLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+    def construct_mapping(self, node, deep=False):
         keys = set()
         for key_node, _value_node in node.value:
             key = self.construct_object(key_node, deep=deep)

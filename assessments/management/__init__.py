@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 
 
-def get_assessment_or_fail(assessment_id: int):  # type: ignore[no-untyped-def]
+def get_assessment_or_fail(assessment_id: int):
     """The assessment with its organisation, framework and cycle, or exit status 1."""
     from assessments.models import Assessment
 

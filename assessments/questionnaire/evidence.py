@@ -69,7 +69,7 @@ def safe_name(name: str) -> str:
 
 def evidence_add(
     *, assessment: Assessment, question: Question, upload: UploadedFile, user
-) -> Evidence:  # type: ignore[no-untyped-def]
+) -> Evidence:
     """Check and store a file for one question's answer (created only if the file is kept)."""
     name = safe_name(upload.name or "")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -133,7 +133,7 @@ def evidence_add(
         raise
 
 
-def evidence_delete(*, evidence: Evidence, user) -> None:  # type: ignore[no-untyped-def]
+def evidence_delete(*, evidence: Evidence, user) -> None:
     response = evidence.response
     with transaction.atomic():
         assessment = (

@@ -26,7 +26,7 @@ def response_save(
     *,
     assessment: Assessment,
     question: Question,
-    user,  # type: ignore[no-untyped-def]
+    user,
     base_version: int,
     value: str,
     not_applicable: bool,

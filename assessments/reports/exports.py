@@ -181,7 +181,7 @@ def write_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     return buffer.getvalue()
 
 
-def _append(sheet, values: list[object]) -> None:  # type: ignore[no-untyped-def]
+def _append(sheet, values: list[object]) -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     def clean(value: object) -> object:

@@ -34,7 +34,7 @@ class RefusedURL(ValueError):
     """WeasyPrint asked for something outside the app's own static files."""
 
 
-def make_fetcher():  # type: ignore[no-untyped-def]
+def make_fetcher():
     """A WeasyPrint URL fetcher limited to `data:` URIs and `app-static:` files."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -43,7 +43,7 @@ def make_fetcher():  # type: ignore[no-untyped-def]
             super().__init__(allowed_protocols=("data",), allow_redirects=False, timeout=1)
             self.refused: list[str] = []
 
-        def fetch(self, url: str, headers: dict | None = None):  # type: ignore[no-untyped-def]
+        def fetch(self, url: str, headers: dict | None = None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             if url.startswith(STATIC_SCHEME):

@@ -13,7 +13,7 @@ from assessments.reports.exports import CONTENT_TYPES, FORMATS, export
 from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
 
 
-def _download_name(assessment, extension: str) -> str:  # type: ignore[no-untyped-def]
+def _download_name(assessment, extension: str) -> str:
     parts = [assessment.organisation.name, assessment.framework.key, assessment.cycle.name]
     return "-".join(slugify(p) for p in parts)[:150] + f".{extension}"
 

@@ -34,7 +34,7 @@ class Portfolio:
     rows: list[PortfolioRow]
 
 
-def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) -> Portfolio:  # type: ignore[no-untyped-def]
+def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) -> Portfolio:
     framework = (
         Framework.objects.filter(key=framework_key).order_by("-revision").first()
         if framework_key

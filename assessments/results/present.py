@@ -184,7 +184,7 @@ class AnswerRow:
     score: float | None
 
 
-def answer_label(question, value: str, not_applicable: bool, level_names: dict[int, str]) -> str:  # type: ignore[no-untyped-def]
+def answer_label(question, value: str, not_applicable: bool, level_names: dict[int, str]) -> str:
     if not_applicable:
         return _("Not applicable")
     if not value:
@@ -192,7 +192,7 @@ def answer_label(question, value: str, not_applicable: bool, level_names: dict[i
     return kinds.get(question.kind).display(value, level_names=level_names, unit=question.unit)
 
 
-def answer_rows(assessment, responses: list) -> list[AnswerRow]:  # type: ignore[no-untyped-def]
+def answer_rows(assessment, responses: list) -> list[AnswerRow]:
     """Every question of the framework, in order, with its answer (or none)."""
     from assessments import scoring
     from assessments.results.definition import framework_def

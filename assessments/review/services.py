@@ -43,7 +43,7 @@ def missing_required(assessment: Assessment) -> list[Question]:
     ]
 
 
-def assessment_submit(*, assessment: Assessment, user) -> Assessment:  # type: ignore[no-untyped-def]
+def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     with transaction.atomic():
         locked = lock_for_update(assessment)
         if not locked.is_editable:
@@ -58,7 +58,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:  # type: i
         return locked
 
 
-def assessment_return(*, assessment: Assessment, user, note: str) -> Assessment:  # type: ignore[no-untyped-def]
+def assessment_return(*, assessment: Assessment, user, note: str) -> Assessment:
     with transaction.atomic():
         locked = lock_for_update(assessment)
         if locked.status != Assessment.Status.SUBMITTED:
@@ -76,7 +76,7 @@ def response_moderate(
     *,
     assessment: Assessment,
     question: Question,
-    user,  # type: ignore[no-untyped-def]
+    user,
     value: str,
     not_applicable: bool,
     reason: str,
@@ -146,7 +146,7 @@ def answers_digest(assessment: Assessment) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
-def assessment_validate(*, assessment: Assessment, user) -> Assessment:  # type: ignore[no-untyped-def]
+def assessment_validate(*, assessment: Assessment, user) -> Assessment:
     """Lock the assessment and freeze its scores with the framework revision."""
     from assessments.results.assemble import compute_result
 

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-pdf", action="store_true")
 
     def handle(self, *args: object, **options: object) -> None:
-        repeat = int(options["repeat"])  # type: ignore[arg-type]
+        repeat = int(options["repeat"])
         draft = (
             Assessment.objects.filter(status=Assessment.Status.DRAFT, created_by__isnull=False)
             .select_related("organisation", "framework", "cycle")
@@ -100,7 +100,7 @@ class Command(BaseCommand):
 
         self.row(f"parse, validate and store a framework ({nodes} nodes)", *_best(run, repeat))
 
-    def _pages(self, draft: Assessment, user, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    def _pages(self, draft: Assessment, user, repeat: int) -> None:
         client = Client()
         client.force_login(user)
         domain = draft.framework.domains.filter(parent__isnull=True).order_by("position").first()
