@@ -3,46 +3,57 @@
 No ORM, no request: the callers turn stored rows into the dataclasses below, so
 the same code scores a live draft, a frozen validated assessment and a benchmark.
 
-Answer scores, each in [0, 1] (`answer_score`):
+Answer scores, each in [0, 1] (`answer_score`, defined per kind in frameworks/kinds.py):
     maturity   level L in 1..5          -> (L - 1) / 4
     practice   not / partial / largely / fully -> 0, 1/3, 2/3, 1
     yes_no     yes -> 1, no -> 0
     numeric    the `score` of the threshold with the highest `min` <= value; 0 below all
     text       not scored
-An answer that is missing, N/A or invalid (unknown choice, unparseable, NaN or
-infinite number) has no score; invalid values never raise. Values are
-compared after stripping spaces and, for choices, ignoring case.
+An answer that is missing or invalid (unknown choice, unparseable, NaN or infinite
+number) is *unanswered*; invalid values never raise.
 
-Domain d, over its questions i that have a score (N/A, unanswered, invalid and
-text answers are left out of both sums):
-    S_d = 100 * sum(w_i * s_i) / sum(w_i)            (None when nothing is scored)
-Overall, over the domains whose S_d is not None:
-    S = sum(W_d * S_d) / sum(W_d)
-Completeness = answered / answerable over the scored kinds, where N/A counts as
-answered (0 when nothing is answerable).
+Silence is never rewarded; both methods treat unanswered questions alike:
+- N/A leaves both the numerator and the denominator.
+- An unanswered scored question counts as 0 in the score and as "not met" in a gate.
 
-Level of a domain, chosen by `FrameworkDef.method`:
-    average  the highest band level whose min_score <= S_d (None when S_d is None).
-             A score within BAND_TOLERANCE below a boundary counts as reaching it,
-             so that float rounding never costs a level ((0.3 * 0.25 + 0.7 * 0.75)
-             * 100 is exactly 60 but computes as 59.999...).
+Domain d, over its scored questions i that are not N/A:
+    S_d = 100 * sum(w_i * s_i) / sum(w_i)          (s_i = 0 when unanswered; no score
+                                                    while none of them is answered)
+    completeness_d = answered_d / answerable_d     (N/A counts as answered)
+Status of a domain:
+    not_assessed   every scored question is N/A (or there is none): no score, no level,
+                   no gap, left out of the overall
+    insufficient   completeness_d < the framework's threshold (default 0.8): the score is
+                   shown, but no level and no gap ("insufficient evidence")
+    assessed       otherwise: a level and, with a target, a gap
+Level of an assessed domain, chosen by `FrameworkDef.method`:
+    average  the highest band level whose min_score <= S_d. A score within
+             BAND_TOLERANCE below a boundary counts as reaching it, so that float
+             rounding never costs a level.
     gated    only `practice` questions count; N/A ones are left out and an
-             unanswered one is "not met". The level is the highest L in
-             1..max_level such that at least one practice is tagged <= L and every
-             practice tagged <= L is Largely or Fully implemented; 0 if there is
-             none. So a level with no practices of its own is passed through, the
-             level is capped at the highest tagged practice level, and it is 0
-             when the lowest tagged practices are not all met (or there are none).
-Gated domains also report coverage = met / non-N/A practices (None without any)
-and blockers: the unmet practices tagged <= next_level (or, when nothing is
-tagged that low, <= the lowest tagged level, since those gate every level).
+             unanswered one is not met. The level is the highest L in 1..max_level
+             such that at least one practice is tagged <= L and every practice tagged
+             <= L is Largely or Fully implemented; 0 if the lowest tagged practices are
+             not all met. A level with no practices of its own is passed through and
+             the level is capped at the highest tagged practice level.
+Gated domains also report coverage = met / non-N/A practices and blockers: the unmet
+practices tagged <= next_level (or, when nothing is tagged that low, <= the lowest
+tagged level, since those gate every level).
 
-Gap = target - level. Domains with gap > 0 get one recommendation per question
-that falls short of the target: a maturity question at level L < target
-(unanswered counts as L = 1) gets its advice for L + 1; an unmet, non-N/A
-practice with practice_level <= target gets its advice for that level. Priority
-= question weight * domain gap; sorted by priority descending, then domain
-order, then question order.
+Overall, over the domains that are not `not_assessed` (one nobody started counts as 0):
+    S = sum(W_d * S_d) / sum(W_d);   completeness = answered / answerable (all domains)
+The overall has a level only when its completeness reaches the threshold and every
+such domain has a level: the band of S (average) or the lowest domain level (gated).
+An assessment where everything is N/A is `not_assessed`, never 0 % or 100 %.
+
+Gap = target - level (assessed domains only). Domains with gap > 0 get one
+recommendation per question that falls short of the target:
+    maturity  at level L < target (unanswered: L = 1): its advice for L + 1
+    practice  unmet, non-N/A, practice_level <= target: its advice for that level
+    yes_no, numeric  score < 1 (unanswered included): its advice for the lowest level
+              above the domain's level, else its highest level <= target
+Order: the blockers of gated domains first, lowest practice level first; then by
+priority = question weight * domain gap, descending; then domain and question order.
 
 Sums use math.fsum, so results do not depend on question order.
 """
@@ -51,7 +62,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Final
 
 from frameworks import kinds
@@ -60,13 +71,17 @@ from frameworks.kinds import MET_PRACTICE, PRACTICE_CHOICES, PRACTICE_SCORES, SC
 __all__ = ["MET_PRACTICE", "PRACTICE_CHOICES", "PRACTICE_SCORES", "SCORED_KINDS"]  # re-exported
 
 BAND_TOLERANCE: Final = 1e-9
+DEFAULT_COMPLETENESS: Final = 0.8
+ASSESSED: Final = "assessed"
+INSUFFICIENT: Final = "insufficient"
+NOT_ASSESSED: Final = "not_assessed"
 
 
 @dataclass(frozen=True)
 class QuestionDef:
     code: str
     domain: str  # code of the top-level domain it belongs to
-    kind: str  # "maturity" | "practice" | "yes_no" | "numeric" | "text"
+    kind: str  # a name in frameworks.kinds.KINDS
     weight: float = 1.0
     text: str = ""
     practice_level: int | None = None
@@ -89,6 +104,7 @@ class FrameworkDef:
     domains: tuple[DomainDef, ...]
     questions: tuple[QuestionDef, ...]
     max_level: int = 5
+    completeness_threshold: float = DEFAULT_COMPLETENESS
 
 
 @dataclass(frozen=True)
@@ -124,6 +140,8 @@ class DomainResult:
     answerable: int
     target: int | None
     gap: int | None
+    status: str = ASSESSED
+    completeness: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -134,6 +152,7 @@ class Recommendation:
     level: int
     text: str
     priority: float
+    blocker: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,10 +163,8 @@ class AssessmentResult:
     completeness: float
     domains: tuple[DomainResult, ...]
     recommendations: tuple[Recommendation, ...]
-
-
-def _clean(value: object) -> str | None:
-    return kinds.clean_text(value)
+    status: str = ASSESSED
+    completeness_threshold: float = DEFAULT_COMPLETENESS
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -156,15 +173,11 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-def _value_score(question: QuestionDef, value: object) -> float | None:
-    return kinds.get(question.kind).score(value, thresholds=question.thresholds)
-
-
 def answer_score(question: QuestionDef, answer: Answer | None) -> float | None:
     """The answer's score in [0, 1]; None if unscored, unanswered, N/A or invalid."""
     if answer is None or answer.not_applicable:
         return None
-    return _value_score(question, answer.value)
+    return kinds.get(question.kind).score(answer.value, thresholds=question.thresholds)
 
 
 def is_answered(question: QuestionDef, answer: Answer | None) -> bool:
@@ -223,7 +236,7 @@ def _gated(
     reach = max(level + 1, lowest)
     blocking = sorted((item for item in unmet if item[0] <= reach), key=lambda item: item[0])
     blockers = tuple(
-        Blocker(q.code, q.text, tag, _clean(a.value) if a is not None else None)
+        Blocker(q.code, q.text, tag, kinds.clean_text(a.value) if a is not None else None)
         for tag, q, a in blocking  # sorted() is stable: question order within a level
     )
     return level, coverage, blockers
@@ -237,22 +250,31 @@ def _score_domain(
     target: int | None,
 ) -> DomainResult:
     scored = [q for q in questions if q.kind in SCORED_KINDS]
-    scores = [(q.weight, answer_score(q, answers.get(q.code))) for q in scored]
-    mean = _weighted_mean((w, s) for w, s in scores if s is not None)
-    score = None if mean is None else _clamp(mean * 100, 0.0, 100.0)
+    counted = [q for q in scored if not _is_na(answers.get(q.code))]
+    answered = sum(is_answered(q, answers.get(q.code)) for q in scored)
+    completeness = answered / len(scored) if scored else 0.0
+    if not counted:
+        status = NOT_ASSESSED
+    elif completeness + BAND_TOLERANCE >= framework.completeness_threshold:
+        status = ASSESSED
+    else:
+        status = INSUFFICIENT
+    mean = _weighted_mean((q.weight, answer_score(q, answers.get(q.code)) or 0.0) for q in counted)
+    started = any(answer_score(q, answers.get(q.code)) is not None for q in counted)
+    score = None if mean is None or not started else _clamp(mean * 100, 0.0, 100.0)
 
     coverage: float | None = None
     blockers: tuple[Blocker, ...] = ()
-    if framework.method == "gated":
+    level: int | None = None
+    if framework.method == "gated" and counted:
         practices = [
             (q.practice_level, q, answers.get(q.code))
-            for q in questions
-            if q.kind == "practice"
-            and q.practice_level is not None
-            and not _is_na(answers.get(q.code))
+            for q in counted
+            if q.kind == "practice" and q.practice_level is not None
         ]
-        level, coverage, blockers = _gated(practices, framework.max_level)
-    else:
+        gated_level, coverage, blockers = _gated(practices, framework.max_level)
+        level = gated_level if status == ASSESSED else None
+    elif status == ASSESSED:
         level = level_for_score(framework.bands, score)
 
     next_level = level + 1 if level is not None and level < framework.max_level else None
@@ -266,31 +288,41 @@ def _score_domain(
         next_level=next_level,
         coverage=coverage,
         blockers=blockers,
-        answered=sum(is_answered(q, answers.get(q.code)) for q in scored),
+        answered=answered,
         answerable=len(scored),
         target=target,
         gap=gap,
+        status=status,
+        completeness=completeness,
     )
 
 
-def _recommendation(
-    question: QuestionDef, answer: Answer | None, target: int, gap: int
-) -> Recommendation | None:
-    if _is_na(answer):
-        return None
+def _advice_step(question: QuestionDef, answer: Answer | None, result: DomainResult) -> int | None:
+    """The level whose advice this question gets, or None when it does not fall short."""
+    target, level = result.target or 0, result.level or 0
     if question.kind == "maturity":
         current = kinds.MATURITY.level(answer.value if answer else None) or 1
-        if current >= target:
+        return current + 1 if current < target else None
+    if question.kind == "practice" and question.practice_level is not None:
+        met = _is_met(answer) or question.practice_level > target
+        return None if met else question.practice_level
+    if question.kind in ("yes_no", "numeric"):
+        if (answer_score(question, answer) or 0.0) >= 1.0:
             return None
-        step = current + 1
-    elif question.kind == "practice" and question.practice_level is not None:
-        if _is_met(answer) or question.practice_level > target:
-            return None
-        step = question.practice_level
-    else:
+        keys = sorted(k for k, _text in question.recommendations if k <= target)
+        above = [k for k in keys if k > level]
+        return above[0] if above else (keys[-1] if keys else None)
+    return None
+
+
+def _recommendation(
+    question: QuestionDef, answer: Answer | None, result: DomainResult
+) -> Recommendation | None:
+    if _is_na(answer) or result.gap is None or result.gap <= 0:
         return None
-    advice = dict(question.recommendations).get(step)
-    if not advice:
+    step = _advice_step(question, answer, result)
+    advice = dict(question.recommendations).get(step) if step is not None else None
+    if step is None or not advice:
         return None
     return Recommendation(
         domain=question.domain,
@@ -298,8 +330,34 @@ def _recommendation(
         question_text=question.text,
         level=step,
         text=advice,
-        priority=question.weight * gap,
+        priority=question.weight * result.gap,
+        blocker=any(b.code == question.code for b in result.blockers),
     )
+
+
+def _overall(
+    framework: FrameworkDef, domains: tuple[DomainResult, ...]
+) -> tuple[float | None, int | None, float, str]:
+    counted = [d for d in domains if d.status != NOT_ASSESSED]
+    # A domain nobody has started counts as 0: silence never lifts the overall.
+    overall = _weighted_mean((d.weight, d.score or 0.0) for d in counted)
+    started = any(d.score is not None for d in counted)
+    score = None if overall is None or not started else _clamp(overall, 0.0, 100.0)
+    answerable = sum(d.answerable for d in domains)
+    completeness = sum(d.answered for d in domains) / answerable if answerable else 0.0
+    if score is None:
+        return None, None, completeness, NOT_ASSESSED if not counted else INSUFFICIENT
+    if (
+        completeness + BAND_TOLERANCE < framework.completeness_threshold
+        or any(d.level is None for d in counted)
+    ):
+        return score, None, completeness, INSUFFICIENT
+    if framework.method == "gated":
+        # The weakest domain sets the overall level.
+        level = min(d.level for d in counted if d.level is not None)
+    else:
+        level = level_for_score(framework.bands, score)
+    return score, level, completeness, ASSESSED
 
 
 def score_assessment(
@@ -320,28 +378,17 @@ def score_assessment(
         )
         for d in framework.domains
     )
+    overall_score, overall_level, completeness, status = _overall(framework, domains)
 
-    overall = _weighted_mean((d.weight, d.score) for d in domains if d.score is not None)
-    overall_score = None if overall is None else _clamp(overall, 0.0, 100.0)
-    if framework.method == "gated":
-        # Gated domain levels are never None: the weakest domain sets the overall level.
-        overall_level = min((d.level for d in domains if d.level is not None), default=None)
-    else:
-        overall_level = level_for_score(framework.bands, overall_score)
-
-    answerable = sum(d.answerable for d in domains)
-    completeness = sum(d.answered for d in domains) / answerable if answerable else 0.0
-
-    ranked: list[tuple[float, int, int, Recommendation]] = []
+    ranked: list[tuple[tuple[float, ...], Recommendation]] = []
     order = {q.code: i for i, q in enumerate(framework.questions)}
     for d_index, (domain, result) in enumerate(zip(framework.domains, domains, strict=True)):
-        if result.gap is None or result.target is None or result.gap <= 0:
-            continue
         for q in by_domain[domain.code]:
-            rec = _recommendation(q, answers.get(q.code), result.target, result.gap)
+            rec = _recommendation(q, answers.get(q.code), result)
             if rec is not None:
-                ranked.append((-rec.priority, d_index, order[q.code], rec))
-    ranked.sort(key=lambda item: item[:3])
+                first = (0.0, float(rec.level)) if rec.blocker else (1.0, 0.0)
+                ranked.append(((*first, -rec.priority, d_index, order[q.code]), rec))
+    ranked.sort(key=lambda item: item[0])
 
     return AssessmentResult(
         method=framework.method,
@@ -349,7 +396,9 @@ def score_assessment(
         overall_level=overall_level,
         completeness=completeness,
         domains=domains,
-        recommendations=tuple(item[3] for item in ranked),
+        recommendations=tuple(rec for _key, rec in ranked),
+        status=status,
+        completeness_threshold=framework.completeness_threshold,
     )
 
 
@@ -363,4 +412,29 @@ def _jsonable(value: Any) -> Any:
 
 def result_to_dict(result: AssessmentResult) -> dict[str, Any]:
     """The result as JSON-ready dicts and lists, floats unrounded (rounding is for display)."""
-    return _jsonable(asdict(result))
+    data: dict[str, Any] = _jsonable(asdict(result))
+    return data
+
+
+def _known(cls: type, data: Mapping[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    return {key: value for key, value in data.items() if key in names}
+
+
+def result_from_dict(data: Mapping[str, Any]) -> AssessmentResult:
+    """The inverse of `result_to_dict`, for frozen results (unknown keys are ignored)."""
+    domains = tuple(
+        DomainResult(
+            **{
+                **_known(DomainResult, d),
+                "blockers": tuple(Blocker(**_known(Blocker, b)) for b in d.get("blockers", ())),
+            }
+        )
+        for d in data["domains"]
+    )
+    recommendations = tuple(
+        Recommendation(**_known(Recommendation, r)) for r in data.get("recommendations", ())
+    )
+    return AssessmentResult(
+        **{**_known(AssessmentResult, data), "domains": domains, "recommendations": recommendations}
+    )

@@ -144,6 +144,10 @@ class Maturity(Kind):
                 f"a 'maturity' question needs exactly {SCALE_SIZE} level descriptors "
                 f"(one per level), got {len(levels)}"
             )
+        if 1 in recommendations:
+            raise ValueError(
+                "a 'maturity' question's advice is for reaching levels 2..5 (1 is the floor)"
+            )
         super().check_spec(
             levels=(), practice_level=practice_level, thresholds=thresholds, recommendations={}
         )
@@ -165,7 +169,7 @@ class Maturity(Kind):
     @staticmethod
     def level(value: object) -> int | None:
         text = clean_text(value)
-        if text is None or not text.isdigit():
+        if text is None or not (text.isascii() and text.isdigit()):
             return None
         level = int(text)
         return level if 1 <= level <= SCALE_SIZE else None

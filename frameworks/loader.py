@@ -138,7 +138,9 @@ def validate_data(data: object, name: str) -> FrameworkFile:
 
 def content_hash(spec: FrameworkFile) -> str:
     """Hash of the validated content, so reformatting a file is not a new version."""
-    canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    canonical = json.dumps(
+        spec.model_dump(mode="json", exclude_defaults=True), sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -38,6 +38,8 @@ class Framework(models.Model):
     scoring_method = models.CharField(_("scoring method"), max_length=10, choices=Method)
     scale = models.JSONField(_("maturity scale"))  # [{"level", "name", "description"}]
     bands = models.JSONField(_("score bands"), default=list)  # [{"level", "min_score"}]
+    completeness_threshold = models.FloatField(_("completeness needed for a level"), default=0.8)
+    comparable_with = models.JSONField(_("comparable earlier versions"), default=list)
     translations = models.JSONField(_("translations"), default=dict)
     content_hash = models.CharField(_("content hash"), max_length=64)
     source_name = models.CharField(_("source file"), max_length=255)
@@ -53,10 +55,19 @@ class Framework(models.Model):
             models.UniqueConstraint(
                 fields=["key", "content_hash"], name="frameworks_content_unique"
             ),
+            models.UniqueConstraint(fields=["key", "version"], name="frameworks_version_unique"),
+            models.CheckConstraint(
+                condition=Q(completeness_threshold__gte=0, completeness_threshold__lte=1),
+                name="frameworks_completeness_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.version} (rev. {self.revision})"
+
+    def comparable_versions(self) -> list[str]:
+        """Version labels whose validated results are compared with this revision's."""
+        return [self.version, *self.comparable_with]
 
     def level_name(self, level: int | None) -> str:
         if level is None:

@@ -58,6 +58,14 @@ class Band(Strict):
 class Scoring(Strict):
     method: Literal["average", "gated"]
     bands: Annotated[list[Band], Field(max_length=SCALE_SIZE)] = []
+    # Share of a domain's scored questions that must be answered (N/A counts) before it
+    # gets a level; below it the domain reads "insufficient evidence".
+    completeness: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
+    # Earlier version labels of this framework whose validated results may be compared
+    # with this one's as peers (same questions and weights in substance).
+    comparable_with: Annotated[
+        list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=20)
+    ] = []
 
     @model_validator(mode="after")
     def _bands_fit_method(self) -> Scoring:
@@ -96,7 +104,7 @@ class Question(Strict):
     practice_level: Annotated[int, Field(ge=1, le=SCALE_SIZE)] | None = None
     thresholds: Annotated[list[Threshold], Field(max_length=20)] = []
     unit: Annotated[str, StringConstraints(max_length=40)] = ""
-    recommendations: dict[Annotated[int, Field(ge=2, le=SCALE_SIZE)], LongText] = {}
+    recommendations: dict[Annotated[int, Field(ge=1, le=SCALE_SIZE)], LongText] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -152,7 +160,7 @@ class QuestionText(Strict):
     guidance: LongText = ""
     evidence_hint: ShortText = ""
     levels: Annotated[list[ShortText], Field(max_length=SCALE_SIZE)] = []
-    recommendations: dict[Annotated[int, Field(ge=2, le=SCALE_SIZE)], LongText] = {}
+    recommendations: dict[Annotated[int, Field(ge=1, le=SCALE_SIZE)], LongText] = {}
 
 
 class NodeText(Strict):
@@ -218,11 +226,18 @@ class FrameworkFile(Strict):
                     place = f"domains[{i}].subdomains[{j}].questions[{k}]"
                     claim(questions, question.code, place, "question")
         for domain in self.domains:
-            if self.scoring.method == "gated" and not any(
-                q.kind == "practice" for q in domain.all_questions()
-            ):
+            if self.scoring.method != "gated":
+                continue
+            tagged = [q.practice_level for q in domain.all_questions() if q.kind == "practice"]
+            if not tagged:
                 raise ValueError(
                     f"domain {domain.code!r}: 'gated' scoring needs a 'practice' question"
+                )
+            if domain.target_level > max(t for t in tagged if t is not None):
+                raise ValueError(
+                    f"domain {domain.code!r}: target_level {domain.target_level} is above its "
+                    f"highest practice level {max(t for t in tagged if t is not None)}, "
+                    "so it could never be reached"
                 )
         if not any(kinds.get(q.kind).scored for d in self.domains for q in d.all_questions()):
             raise ValueError("the framework has no scored question")

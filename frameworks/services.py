@@ -20,18 +20,33 @@ class ImportOutcome:
     status: str  # "created", "new revision", "unchanged"
 
 
-def _outcome_for(item: LoadedFramework) -> tuple[str, int]:
-    """Unchanged when the newest revision has this content; else a new revision.
+class VersionClash(ValueError):
+    """Changed content under a version label that is already stored."""
 
-    Reverting a file to an older content therefore makes a new revision too, so
-    the newest revision is always what the file says now.
+
+def _outcome_for(item: LoadedFramework) -> tuple[str, int]:
+    """Unchanged when a stored revision has this content; else a new revision.
+
+    A version label names one content for good: changed content under a stored label
+    is refused (raise VersionClash), and re-importing an earlier file finds the
+    revision it became ("unchanged"), so the newest revision stays the newest version.
     """
-    latest = Framework.objects.filter(key=item.spec.id).order_by("-revision").first()
-    if latest is None:
-        return "created", 1
-    if latest.content_hash == item.content_hash:
-        return "unchanged", latest.revision
-    return "new revision", latest.revision + 1
+    stored = list(
+        Framework.objects.filter(key=item.spec.id)
+        .order_by("-revision")
+        .values_list("revision", "version", "content_hash")
+    )
+    for revision, _version, content in stored:
+        if content == item.content_hash:
+            return "unchanged", revision
+    for revision, version, _content in stored:
+        if version == item.spec.version:
+            raise VersionClash(
+                f"{item.path.name}: version {version!r} of {item.spec.id!r} is already stored "
+                f"(revision {revision}) with different content; give the changed file a new "
+                "'version' label"
+            )
+    return ("created", 1) if not stored else ("new revision", stored[0][0] + 1)
 
 
 def frameworks_import(
@@ -90,6 +105,8 @@ def _store(item: LoadedFramework, revision: int) -> Framework:
         scoring_method=spec.scoring.method,
         scale=[level.model_dump() for level in spec.scale],
         bands=[band.model_dump() for band in spec.scoring.bands],
+        completeness_threshold=spec.scoring.completeness,
+        comparable_with=list(spec.scoring.comparable_with),
         translations=spec.model_dump(mode="json")["translations"],
         content_hash=item.content_hash,
         source_name=item.path.name,

@@ -39,7 +39,11 @@ def _framework_def_cached(framework_id: int, content_hash: str) -> scoring.Frame
     )
     bands = tuple((b["level"], b["min_score"]) for b in framework.bands)
     return scoring.FrameworkDef(
-        method=framework.scoring_method, bands=bands, domains=domains, questions=questions
+        method=framework.scoring_method,
+        bands=bands,
+        domains=domains,
+        questions=questions,
+        completeness_threshold=framework.completeness_threshold,
     )
 
 

@@ -45,9 +45,16 @@ def fw(
     *questions: QuestionDef,
     method: str = "average",
     domains: tuple[DomainDef, ...] = (DomainDef("D", "Domain"),),
+    threshold: float = 0.8,
 ) -> FrameworkDef:
     bands = BANDS if method == "average" else ()
-    return FrameworkDef(method=method, bands=bands, domains=domains, questions=questions)
+    return FrameworkDef(
+        method=method,
+        bands=bands,
+        domains=domains,
+        questions=questions,
+        completeness_threshold=threshold,
+    )
 
 
 def a(value: str) -> Answer:
@@ -222,22 +229,24 @@ def test_it_weights_domains_in_the_overall_score() -> None:
     assert result.overall_level == 2  # 20 <= 25 < 40
 
 
-def test_it_handles_empty_answers() -> None:
+def test_it_gives_an_empty_assessment_no_score_and_no_level() -> None:
     average = score_assessment(fw(q("A"), q("T", "text")), {})
     assert average.overall_score is None
     assert average.overall_level is None
+    assert average.status == "insufficient"
     assert average.completeness == 0.0
     assert domain(average).score is None
     assert domain(average).level is None
+    assert domain(average).status == "insufficient"
     assert domain(average).next_level is None
     assert (domain(average).answered, domain(average).answerable) == (0, 1)
     assert average.recommendations == ()
 
     gated = score_assessment(fw(q("P", "practice"), method="gated"), {})
     assert domain(gated).score is None
-    assert domain(gated).level == 0  # the unanswered practice blocks level 1
+    assert domain(gated).level is None  # insufficient evidence, not "level 0"
     assert domain(gated).coverage == 0.0
-    assert gated.overall_level == 0
+    assert gated.overall_level is None
 
 
 def test_it_scores_a_framework_without_questions_or_domains() -> None:
@@ -324,10 +333,12 @@ def test_it_gives_average_domains_no_coverage_or_blockers() -> None:
 # --- gated levels --------------------------------------------------------------------
 
 
-def gated(*practices: tuple[str, int], extra: tuple[QuestionDef, ...] = ()) -> FrameworkDef:
+def gated(
+    *practices: tuple[str, int], extra: tuple[QuestionDef, ...] = (), threshold: float = 0.8
+) -> FrameworkDef:
     """A gated framework with one domain and the given (code, practice_level) practices."""
     questions = tuple(q(code, "practice", practice_level=level) for code, level in practices)
-    return fw(*questions, *extra, method="gated")
+    return fw(*questions, *extra, method="gated", threshold=threshold)
 
 
 def test_it_stops_a_gated_domain_below_the_first_unmet_practice() -> None:
@@ -344,17 +355,26 @@ def test_it_stops_a_gated_domain_below_the_first_unmet_practice() -> None:
 
 
 def test_it_lets_an_unanswered_practice_block() -> None:
-    framework = gated(("P1a", 1), ("P1b", 1), ("P2", 2))
+    framework = gated(("P1a", 1), ("P1b", 1), ("P2", 2), threshold=0.0)
     result = domain(score_assessment(framework, {"P1a": a("fully"), "P2": a("fully")}))
     assert result.level == 0
     assert result.next_level == 1
     assert result.blockers == (Blocker("P1b", "P1b?", 1, None),)
-    # The unanswered practice is left out of the score: (1 + 1) / 2 * 100 = 100
-    assert result.score == 100.0
+    # The unanswered practice counts as 0, as in the average method: (1 + 0 + 1) / 3
+    assert result.score == pytest.approx(200 / 3)
+
+
+def test_answered_practices_never_give_100_with_level_0() -> None:
+    # Found by issue 10: with unanswered left out, this read "score 100, level 0".
+    framework = gated(("P1a", 1), ("P1b", 1), ("P2", 2))
+    result = domain(score_assessment(framework, {"P1a": a("fully"), "P2": a("fully")}))
+    assert result.score == pytest.approx(200 / 3)
+    assert result.level is None
+    assert result.status == "insufficient"  # 2 of 3 answered < 80 %
 
 
 def test_it_lets_an_invalid_practice_answer_block() -> None:
-    result = domain(score_assessment(gated(("P1", 1)), {"P1": a("sometimes")}))
+    result = domain(score_assessment(gated(("P1", 1), threshold=0.0), {"P1": a("sometimes")}))
     assert result.level == 0
     assert result.blockers == (Blocker("P1", "P1?", 1, "sometimes"),)
 
@@ -387,14 +407,21 @@ def test_it_passes_through_a_level_without_practices() -> None:
     assert domain(score_assessment(framework, answers)).level == 3
 
 
-def test_it_gives_level_zero_when_every_practice_is_not_applicable() -> None:
+def test_an_all_na_gated_domain_is_not_assessed_with_no_gap() -> None:
+    # Found by issue 10: it read "Not reached" with a full gap and nothing to do.
     framework = gated(("P1", 1), ("P2", 2))
-    result = domain(score_assessment(framework, {"P1": NA, "P2": NA}))
-    assert result.level == 0
-    assert result.coverage is None
-    assert result.score is None
-    assert result.blockers == ()
-    assert (result.answered, result.answerable) == (2, 2)
+    result = score_assessment(framework, {"P1": NA, "P2": NA}, targets={"D": 3})
+    d = domain(result)
+    assert d.status == "not_assessed"
+    assert d.level is None
+    assert d.gap is None
+    assert d.coverage is None
+    assert d.score is None
+    assert d.blockers == ()
+    assert (d.answered, d.answerable) == (2, 2)
+    assert result.status == "not_assessed"
+    assert result.overall_level is None
+    assert result.overall_score is None
 
 
 def test_it_gives_level_zero_when_the_lowest_tagged_practices_are_not_met() -> None:
@@ -414,9 +441,10 @@ def test_it_computes_coverage_over_all_levels() -> None:
     result = domain(score_assessment(framework, answers))
     # met: P2, P3; not met: P1, P4 (unanswered); P5 left out -> 2 / 4
     assert result.coverage == 0.5
+    assert result.completeness == pytest.approx(0.8)  # 4 of 5 answered, N/A included
     assert result.level == 0  # one gap low down...
-    # ...and the score still shows progress: (0 + 1 + 2/3) / 3 * 100 = 55.56
-    assert result.score == pytest.approx(500 / 9)
+    # ...and the score still shows progress: (0 + 1 + 2/3 + 0) / 4 * 100 = 41.67
+    assert result.score == pytest.approx(500 / 12)
 
 
 def test_it_lists_the_blockers_of_the_next_level_in_question_order() -> None:
@@ -510,22 +538,62 @@ def test_it_recommends_the_next_step_for_each_question_below_target() -> None:
         "Q6": NA,  # N/A: nothing
         "Q7": a("fully"),  # met: nothing
         "Q8": a("not"),  # no advice written: nothing
-        "Q9": a("no"),  # only maturity and practice questions get advice
+        "Q9": a("no"),  # yes/no questions get their advice too (found by issue 10)
     }
     result = score_assessment(framework, answers, targets={"D": 4})
-    # score over Q1 (weight 2), Q3, Q4, Q5, Q7, Q8, Q9 (weight 1 each):
-    # (2 * .25 + .75 + 1/3 + 0 + 1 + 0 + 0) / 8 * 100 = 32.29 -> level 2, gap 4 - 2 = 2
-    assert domain(result).score == pytest.approx((0.5 + 0.75 + 1 / 3 + 1) / 8 * 100)
+    # 8 of 9 answered (N/A counts); score over the 8 non-N/A, Q2 unanswered counting 0:
+    # (2 * .25 + 0 + .75 + 1/3 + 0 + 1 + 0 + 0) / 9 * 100 = 28.70 -> level 2, gap 2
+    assert domain(result).score == pytest.approx((0.5 + 0.75 + 1 / 3 + 1) / 9 * 100)
     assert domain(result).level == 2
     assert domain(result).gap == 2
-    # priority = weight * gap: Q1 4, Q2 2, Q4 2 (tie broken by question order)
+    # priority = weight * gap: Q1 4, then Q2, Q4, Q9 at 2 (ties by question order)
     assert [(r.question, r.level, r.text, r.priority) for r in result.recommendations] == [
         ("Q1", 3, "advice 3", 4.0),
         ("Q2", 2, "advice 2", 2.0),
         ("Q4", 3, "do Q4", 2.0),
+        ("Q9", 2, "say yes", 2.0),
     ]
     assert result.recommendations[0].domain == "D"
     assert result.recommendations[0].question_text == "Q1?"
+
+
+def test_one_answer_out_of_nine_is_insufficient_evidence_not_level_5() -> None:
+    # Found by issue 10: unanswered questions left the denominator, giving 100 and level 5.
+    framework = fw(*(q(f"Q{i}") for i in range(9)))
+    result = score_assessment(framework, {"Q0": a("5")})
+    assert domain(result).score == pytest.approx(100 / 9)
+    assert domain(result).level is None
+    assert domain(result).status == "insufficient"
+    assert result.overall_level is None
+    assert result.status == "insufficient"
+
+
+def test_an_unanswered_domain_counts_as_zero_in_the_overall() -> None:
+    # Found by issue 10: unanswered domains left the overall.
+    framework = fw(
+        q("A1", domain="A"),
+        q("B1", domain="B"),
+        domains=(DomainDef("A", "A"), DomainDef("B", "B")),
+    )
+    result = score_assessment(framework, {"A1": a("5")})
+    assert result.overall_score == pytest.approx(50.0)
+    assert result.completeness == 0.5
+    assert result.overall_level is None
+
+
+def test_an_all_na_assessment_is_not_assessed_rather_than_complete() -> None:
+    framework = fw(q("A"), q("B"))
+    result = score_assessment(framework, {"A": NA, "B": NA})
+    assert result.status == "not_assessed"
+    assert result.overall_score is None
+    assert result.overall_level is None
+
+
+def test_the_completeness_threshold_comes_from_the_framework() -> None:
+    framework = fw(*(q(f"Q{i}") for i in range(4)), threshold=0.5)
+    result = score_assessment(framework, {"Q0": a("5"), "Q1": a("5")})
+    assert domain(result).status == "assessed"
+    assert domain(result).level == 3  # (1 + 1 + 0 + 0) / 4 = 50 -> band 40..60
 
 
 def test_it_orders_recommendations_by_priority_then_domain_then_question() -> None:
@@ -570,11 +638,45 @@ def test_it_recommends_the_practices_that_gate_a_gated_domain() -> None:
         q("P2", "practice", practice_level=2, recommendations=((2, "do P2"),), weight=2),
         q("P4", "practice", practice_level=4, recommendations=((4, "do P4"),)),
         method="gated",
+        threshold=0.0,
     )
     result = score_assessment(framework, {"P1": a("fully")}, targets={"D": 3})
     # level 1, target 3, gap 2: P2 (2 * 2 = 4); P4 is above the target
     assert domain(result).level == 1
-    assert [(r.question, r.priority) for r in result.recommendations] == [("P2", 4.0)]
+    assert [(r.question, r.priority, r.blocker) for r in result.recommendations] == [
+        ("P2", 4.0, True)
+    ]
+
+
+def test_a_level_1_practice_carries_advice() -> None:
+    # Found by issue 10: level-1 practices could never carry a recommendation.
+    framework = fw(
+        q("P1", "practice", practice_level=1, recommendations=((1, "start P1"),)),
+        q("P2", "practice", practice_level=2),
+        method="gated",
+    )
+    result = score_assessment(framework, {"P1": a("partial"), "P2": a("fully")})
+    assert [(r.question, r.level, r.text) for r in result.recommendations] == [
+        ("P1", 1, "start P1")
+    ]
+
+
+def test_blockers_come_first_lowest_level_first_then_weight_times_gap() -> None:
+    # Found by issue 10: a heavy non-gating question outranked the practice that blocks.
+    framework = fw(
+        q("M", weight=10, recommendations=((2, "raise M"), (3, "raise M more"))),
+        q("P2", "practice", practice_level=2, recommendations=((2, "do P2"),)),
+        q("P1", "practice", practice_level=1, recommendations=((1, "do P1"),)),
+        q("P3", "practice", practice_level=3, recommendations=((3, "do P3"),)),
+        method="gated",
+        threshold=0.0,
+    )
+    answers = {"M": a("1"), "P1": a("not"), "P2": a("not"), "P3": a("not")}
+    result = score_assessment(framework, answers, targets={"D": 3})
+    assert domain(result).level == 0
+    assert [b.code for b in domain(result).blockers] == ["P1"]
+    assert [r.question for r in result.recommendations] == ["P1", "M", "P2", "P3"]
+    assert result.recommendations[0].blocker
 
 
 # --- completeness and export ---------------------------------------------------------
@@ -615,10 +717,11 @@ def test_it_exports_a_json_serialisable_dict_with_full_floats() -> None:
 
 def test_it_keeps_full_precision_in_the_export() -> None:
     framework = fw(q("A", "practice"), q("B", "practice"), q("C", "practice"))
-    data = result_to_dict(score_assessment(framework, {"A": a("partial"), "B": a("not")}))
-    # (1/3 + 0) / 2 * 100 = 16.666...; not rounded to 16.67
-    assert data["domains"][0]["score"] == pytest.approx(50 / 3, abs=1e-12)
-    assert data["domains"][0]["score"] != round(50 / 3, 2)
+    answers = {"A": a("partial"), "B": a("not"), "C": a("not")}
+    data = result_to_dict(score_assessment(framework, answers))
+    # (1/3 + 0 + 0) / 3 * 100 = 11.111...; not rounded to 11.11
+    assert data["domains"][0]["score"] == pytest.approx(100 / 9, abs=1e-12)
+    assert data["domains"][0]["score"] != round(100 / 9, 2)
 
 
 # --- properties ----------------------------------------------------------------------
@@ -688,8 +791,9 @@ def test_it_keeps_every_score_between_0_and_100_and_never_nan(case: Case) -> Non
     assert 0.0 <= result.completeness <= 1.0
     for d in result.domains:
         assert d.coverage is None or 0.0 <= d.coverage <= 1.0
-        if framework.method == "gated":
-            assert d.level is not None and 0 <= d.level <= 5
+        assert d.level is None or 0 <= d.level <= 5
+        if d.status != "assessed":
+            assert d.level is None
     json.dumps(result_to_dict(result), allow_nan=False)
     assert score_assessment(framework, answers) == result  # deterministic
 

@@ -205,6 +205,7 @@ def test_it_numbers_each_further_change_as_the_next_revision(
     data = _mini()
     for revision in (2, 3):
         data["description"] = f"Change number {revision}."
+        data["version"] = f"1.{revision}"
         out = _import(_dump(tmp_path / "mini.yaml", data))
         assert f"mini rev. {revision} new revision" in out
 
@@ -280,6 +281,7 @@ def test_a_dry_run_stores_nothing_for_a_changed_framework(
     before = _counts()
     changed = _mini()
     changed["name"] = "Mini framework, second edition"
+    changed["version"] = "2.0"
 
     out = _import(_dump(tmp_path / "mini.yaml", changed), dry_run=True)
 
@@ -649,3 +651,52 @@ def test_it_exits_with_status_1_and_explains_on_stderr_as_a_real_command(tmp_pat
     with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
         (stored,) = connection.execute("select count(*) from frameworks_framework").fetchone()
     assert stored == 0
+
+
+def test_it_refuses_changed_content_under_a_stored_version_label(
+    tmp_path: Path, framework: Framework
+) -> None:
+    # Found by issue 10: a changed file could keep its version label.
+    before = _counts()
+    changed = _mini()
+    _question(changed, 0, 0)["weight"] = 5
+
+    err, _, _ = _import_fails(_dump(tmp_path / "mini.yaml", changed))
+
+    assert "version '1.0' of 'mini' is already stored (revision 1) with different content" in err
+    assert "new 'version' label" in err
+    assert _counts() == before
+
+
+def test_reimporting_an_earlier_file_after_an_edit_finds_its_revision(
+    tmp_path: Path, framework: Framework
+) -> None:
+    # Found by issue 10: this raised an uncaught IntegrityError.
+    changed = _mini()
+    changed["version"] = "1.1"
+    changed["description"] = "Edited."
+    _import(_dump(tmp_path / "mini.yaml", changed))
+
+    out = _import(MINI)
+
+    assert "mini rev. 1 unchanged" in out
+    assert list(Framework.objects.values_list("revision", flat=True).order_by("revision")) == [
+        1,
+        2,
+    ]
+
+
+def test_it_refuses_a_gated_target_above_the_highest_practice_level(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[2] / "frameworks/data/incident-response.yaml"
+    data = yaml.safe_load(shipped.read_text())
+    first = data["domains"][0]
+    first["target_level"] = 3
+    for question in [
+        *first.get("questions", []),
+        *(q for sub in first.get("subdomains", []) for q in sub["questions"]),
+    ]:
+        if question["kind"] == "practice":
+            question["practice_level"] = min(question["practice_level"], 2)
+            question.get("recommendations", {}).clear()
+    err, _, _ = _import_fails(_dump(tmp_path / "gated.yaml", data))
+    assert f"domain {first['code']!r}: target_level 3 is above its highest practice level 2" in err

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from frameworks.loader import load_many
-from frameworks.services import frameworks_import
+from frameworks.services import VersionClash, frameworks_import
 
 
 class Command(BaseCommand):
@@ -34,7 +34,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(errors)} file(s) with problems; nothing was imported.", returncode=1
             )
-        outcomes = frameworks_import(loaded=loaded, dry_run=dry_run)
+        try:
+            outcomes = frameworks_import(loaded=loaded, dry_run=dry_run)
+        except VersionClash as exc:
+            self.stderr.write(str(exc))
+            raise CommandError("nothing was imported.", returncode=1) from None
         prefix = "[dry run] " if dry_run else ""
         for outcome in outcomes:
             self.stdout.write(
