@@ -19,10 +19,11 @@ from assessments.models import (
     OfficialScope,
     Organisation,
     PeerGroup,
+    PeerRelease,
     Response,
 )
-from assessments.results.assemble import compute_result
-from assessments.review.services import answers_digest
+from assessments.results.assemble import freeze
+from assessments.results.releases import peer_release_round
 from frameworks import kinds
 from frameworks.models import Framework, Question
 
@@ -228,8 +229,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
                     _fill(
                         assessment, questions, maturity, f"{org.name}|{framework.key}|{cycle.name}"
                     )
-                    assessment.answers_hash = answers_digest(assessment)
-                    assessment.frozen_result = compute_result(assessment).to_frozen()
+                    assessment.answers_hash, assessment.frozen_result, _scores = freeze(assessment)
                     assessment.save(update_fields=["answers_hash", "frozen_result"])
                     created += 1
             # The demo organisation's assessment in progress (only the strategy framework).
@@ -248,4 +248,9 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
                 )
                 _fill(draft, questions, 2.8, "demo-draft", share=0.45, user=users["respondent"])
                 created += 1
+        # One round of released peer statistics per framework and cycle, once.
+        for framework in frameworks:
+            for cycle in (previous, current):
+                if not PeerRelease.objects.filter(framework=framework, cycle=cycle).exists():
+                    peer_release_round(framework=framework, cycle=cycle, user=users["admin"])
     return {"organisations": len(orgs), "assessments_created": created}

@@ -306,6 +306,44 @@ class TargetLevel(models.Model):
         return f"{self.domain.code}: {self.level}"
 
 
+class PeerRelease(models.Model):
+    """Peer statistics of one group, released once with differential privacy.
+
+    Pages and reports read releases; nothing recomputes peers per view. A round releases
+    every group of a framework revision and cycle at once (`results/releases.py`).
+    """
+
+    class Status(models.TextChoices):
+        RELEASED = "released", _("Released")
+        WITHHELD = "withheld", _("Withheld: too few organisations")
+        SUPPRESSED = "suppressed", _("Suppressed: too close to a larger group")
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="peer_releases")
+    attribute = models.CharField(max_length=20, blank=True)  # "" = all organisations
+    value = models.CharField(max_length=100, blank=True)
+    round = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=Status)
+    stats = models.JSONField(default=dict)  # {column: {"q1", "median", "q3"}}
+    epsilon = models.FloatField()  # privacy loss of this release
+    released_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["framework", "cycle", "-round", "attribute", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "cycle", "attribute", "value", "round"],
+                name="assessments_peer_release_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} {self.cycle} {self.attribute or 'all'}={self.value} #{self.round}"
+
+
 class AuditEvent(models.Model):
     """Append-only trail of every change to an assessment."""
 

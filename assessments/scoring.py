@@ -347,9 +347,8 @@ def _overall(
     completeness = sum(d.answered for d in domains) / answerable if answerable else 0.0
     if score is None:
         return None, None, completeness, NOT_ASSESSED if not counted else INSUFFICIENT
-    if (
-        completeness + BAND_TOLERANCE < framework.completeness_threshold
-        or any(d.level is None for d in counted)
+    if completeness + BAND_TOLERANCE < framework.completeness_threshold or any(
+        d.level is None for d in counted
     ):
         return score, None, completeness, INSUFFICIENT
     if framework.method == "gated":

@@ -47,6 +47,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -169,6 +174,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Peer statistics are withheld for peer groups smaller than this.
 PEER_MIN_GROUP = env_int("PEER_MIN_GROUP", 5)
+# Differential privacy of peer releases (assessments/peers.py): the privacy loss of each
+# released statistic (one quartile of one column of one group), and how many release
+# rounds a framework may have per cycle (the cycle's budget).
+PEER_EPSILON_PER_STATISTIC = env_float("PEER_EPSILON_PER_STATISTIC", 1.0)
+PEER_RELEASES_PER_CYCLE = env_int("PEER_RELEASES_PER_CYCLE", 2)
 
 # Framework files larger than this are refused before parsing.
 FRAMEWORK_MAX_BYTES = env_int("FRAMEWORK_MAX_BYTES", 2 * 1024 * 1024)

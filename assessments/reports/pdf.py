@@ -79,6 +79,7 @@ def report_html(assessment: Assessment, *, tlp: str, language: str | None = None
                 "generated_at": timezone.now(),
                 "max_text": MAX_FREE_TEXT,
                 "min_group": data.min_group,
+                "epsilon_per_statistic": settings.PEER_EPSILON_PER_STATISTIC,
                 "validated": assessment.status == Assessment.Status.VALIDATED,
             },
         )

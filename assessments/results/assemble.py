@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from assessments import scoring
-from assessments.models import Assessment, PeerGroup, Response
+from assessments.models import Assessment, Response
 from assessments.results.definition import framework_def
+from assessments.results.integrity import answers_fingerprint, intact
+from assessments.results.releases import ReleasedGroup, releases_for
 from assessments.results.targets import targets_of
+from frameworks.models import Framework
 
 
 def answers_of(responses: list[Response], *, moderated: bool) -> dict[str, scoring.Answer]:
@@ -35,6 +37,16 @@ def answers_of(responses: list[Response], *, moderated: bool) -> dict[str, scori
 
 
 @dataclass
+class TrendEntry:
+    cycle: str
+    overall: float | None
+    current: bool = False
+
+
+FROZEN_FORMAT = 2
+
+
+@dataclass
 class Scores:
     """The organisation's own scores and the validated (moderated) ones."""
 
@@ -43,14 +55,48 @@ class Scores:
     validated_result: scoring.AssessmentResult
     moderated: bool
     targets: dict[str, int]
+    frozen: bool = False  # read from the result stored at validation
 
-    def to_frozen(self) -> dict:
+    def to_frozen(
+        self,
+        *,
+        framework: Framework,
+        answers_hash: str,
+        trend: list[TrendEntry] | None = None,
+        reason: str = "",
+    ) -> dict:
+        """What validation stores: everything a validated report shows, so that it never
+        changes when targets, other cycles or the framework change later."""
         validated = self.validated_result
         return {
+            "format": FROZEN_FORMAT,
             "scores": peer_scores(validated),
             "self": scoring.result_to_dict(self.self_result),
             "validated": scoring.result_to_dict(validated),
+            "moderated": self.moderated,
+            "targets": dict(self.targets),
+            "framework": {
+                "id": framework.pk,
+                "key": framework.key,
+                "version": framework.version,
+                "revision": framework.revision,
+                "content_hash": framework.content_hash,
+            },
+            "answers_hash": answers_hash,
+            "trend": [[t.cycle, t.overall] for t in trend or [] if not t.current],
+            "validation_reason": reason,
         }
+
+    @classmethod
+    def from_frozen(cls, frozen: dict, framework: scoring.FrameworkDef) -> Scores:
+        return cls(
+            framework=framework,
+            self_result=scoring.result_from_dict(frozen["self"]),
+            validated_result=scoring.result_from_dict(frozen["validated"]),
+            moderated=bool(frozen.get("moderated")),
+            targets=dict(frozen.get("targets", {})),
+            frozen=True,
+        )
 
 
 def peer_scores(result: scoring.AssessmentResult) -> dict[str, float | None]:
@@ -69,6 +115,7 @@ def load_responses(assessment: Assessment) -> list[Response]:
 
 
 def compute_result(assessment: Assessment, responses: list[Response] | None = None) -> Scores:
+    """Score today's rows (drafts, and validation itself)."""
     if responses is None:
         responses = load_responses(assessment)
     fdef = framework_def(assessment.framework)
@@ -89,11 +136,26 @@ def compute_result(assessment: Assessment, responses: list[Response] | None = No
     )
 
 
-@dataclass
-class TrendEntry:
-    cycle: str
-    overall: float | None
-    current: bool = False
+def freeze(assessment: Assessment, *, reason: str = "") -> tuple[str, dict, Scores]:
+    """(answers fingerprint, frozen result, live scores): what validation stores."""
+    responses = load_responses(assessment)
+    scores = compute_result(assessment, responses)
+    fingerprint = answers_fingerprint(responses)
+    frozen = scores.to_frozen(
+        framework=assessment.framework,
+        answers_hash=fingerprint,
+        trend=trend_of(assessment, scores),
+        reason=reason,
+    )
+    return fingerprint, frozen, scores
+
+
+def scores_of(assessment: Assessment, responses: list[Response]) -> Scores:
+    """What is shown for the assessment: the frozen result once validated, else live."""
+    frozen = assessment.frozen_result or {}
+    if assessment.status == Assessment.Status.VALIDATED and frozen.get("format") == FROZEN_FORMAT:
+        return Scores.from_frozen(frozen, framework_def(assessment.framework))
+    return compute_result(assessment, responses)
 
 
 @dataclass
@@ -101,10 +163,11 @@ class Results:
     assessment: Assessment
     scores: Scores
     responses: list[Response]
-    groups: list  # list[peers.GroupStats]
-    selected_group: object | None  # peers.GroupStats shown in charts
+    groups: list[ReleasedGroup]
+    selected_group: ReleasedGroup | None  # the group shown in charts
     trend: list[TrendEntry] = field(default_factory=list)
     min_group: int = 5
+    intact: bool = True  # False: a validated assessment's rows no longer match its result
 
     @property
     def shown(self) -> scoring.AssessmentResult:
@@ -112,81 +175,43 @@ class Results:
         return self.scores.validated_result
 
 
-def peer_group_defs() -> list:
-    from assessments.peers import GroupDef
+def trend_of(assessment: Assessment, scores: Scores) -> list[TrendEntry]:
+    """Earlier validated cycles on the same framework, then this one (frozen once
+    validated, so a later validation of an earlier cycle does not change this report)."""
+    frozen = assessment.frozen_result or {}
+    if scores.frozen and "trend" in frozen:
+        earlier = [TrendEntry(cycle=c, overall=o) for c, o in frozen["trend"]]
+    else:
+        earlier = [
+            TrendEntry(cycle=name, overall=(scores_ or {}).get("overall"))
+            for name, scores_ in Assessment.objects.filter(
+                organisation_id=assessment.organisation_id,
+                framework_key=assessment.framework_key,
+                status=Assessment.Status.VALIDATED,
+                cycle__starts_on__lt=assessment.cycle.starts_on,
+            )
+            .order_by("cycle__starts_on")
+            .values_list("cycle__name", "frozen_result__scores")
+        ]
+    current = TrendEntry(
+        cycle=assessment.cycle.name, overall=scores.validated_result.overall_score, current=True
+    )
+    return [*earlier, current]
 
-    groups = [
-        GroupDef(key=g.attribute or "all", label=g.name, attribute=g.attribute or None)
-        for g in PeerGroup.objects.all()
-    ]
-    return groups or [GroupDef(key="all", label=_("All organisations"), attribute=None)]
 
+def build_results(
+    assessment: Assessment, *, group_key: str | None = None, with_peers: bool = True
+) -> Results:
+    """Step 1 of 3 (assemble): the database as plain data for `present`.
 
-def build_results(assessment: Assessment, *, group_key: str | None = None) -> Results:
-    from assessments.peers import PeerRow, peer_statistics
-
+    A validated assessment is read from its frozen result and checked against its
+    answers' fingerprint; peers are the stored releases, never recomputed here.
+    """
     responses = load_responses(assessment)
-    scores = compute_result(assessment, responses)
-    min_group = settings.PEER_MIN_GROUP
-    peers = (
-        Assessment.objects.filter(
-            framework_key=assessment.framework_key,
-            cycle_id=assessment.cycle_id,
-            status=Assessment.Status.VALIDATED,
-        )
-        .exclude(organisation_id=assessment.organisation_id)
-        .values(
-            "organisation_id",
-            "organisation__region",
-            "organisation__org_type",
-            "organisation__income_group",
-            "frozen_result__scores",
-        )
-    )
-    rows = [
-        PeerRow(
-            organisation_id=p["organisation_id"],
-            attributes={
-                "region": p["organisation__region"],
-                "org_type": p["organisation__org_type"],
-                "income_group": p["organisation__income_group"],
-            },
-            scores=p["frozen_result__scores"] or {},
-        )
-        for p in peers
-    ]
-    group_defs = peer_group_defs()
-    columns = [d.code for d in scores.framework.domains] + ["overall"]
-    shown = peer_scores(scores.validated_result)
-    groups = peer_statistics(
-        rows,
-        subject_id=assessment.organisation_id,
-        subject_attributes=assessment.organisation.peer_attributes(),
-        subject_scores=shown,
-        groups=group_defs,
-        columns=columns,
-        min_group=min_group,
-    )
-    selected = next((g for g in groups if g.key == group_key), None) or (
-        groups[0] if groups else None
-    )
-    trend = [
-        TrendEntry(cycle=name, overall=(frozen or {}).get("overall"))
-        for name, frozen in Assessment.objects.filter(
-            organisation_id=assessment.organisation_id,
-            framework_key=assessment.framework_key,
-            status=Assessment.Status.VALIDATED,
-            cycle__starts_on__lt=assessment.cycle.starts_on,
-        )
-        .order_by("cycle__starts_on")
-        .values_list("cycle__name", "frozen_result__scores")
-    ]
-    trend.append(
-        TrendEntry(
-            cycle=assessment.cycle.name,
-            overall=scores.validated_result.overall_score,
-            current=True,
-        )
+    scores = scores_of(assessment, responses)
+    groups = releases_for(assessment) if with_peers else []
+    selected = next((g for g in groups if g.key == group_key), None) or next(
+        (g for g in groups if not g.withheld), groups[0] if groups else None
     )
     return Results(
         assessment=assessment,
@@ -194,6 +219,7 @@ def build_results(assessment: Assessment, *, group_key: str | None = None) -> Re
         responses=responses,
         groups=groups,
         selected_group=selected,
-        trend=trend,
-        min_group=min_group,
+        trend=trend_of(assessment, scores) if with_peers else [],
+        min_group=settings.PEER_MIN_GROUP,
+        intact=intact(assessment, responses),
     )

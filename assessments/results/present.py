@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from assessments import peers, scoring
 from assessments.results.assemble import Results
 from assessments.results.targets import target_score
 from frameworks import kinds
@@ -30,30 +31,39 @@ class DomainRow:
     target_name: str
     gap: int | None
     coverage: float | None
-    percentile: float | None
-    median: float | None
+    position: int | None  # quarter of the released peer distribution, 1..4
+    position_label: str
+    median: float | None  # released
     answered: int
     answerable: int
-    blockers: list
+    blockers: list[scoring.Blocker]
     next_level: int | None
     next_level_name: str
+    status: str
+    completeness: float
 
 
-def results_context(data: Results) -> dict:
-    from assessments.results import charts
+def position_label(position: int | None) -> str:
+    labels = {
+        1: _("Lowest quarter"),
+        2: _("Second quarter"),
+        3: _("Third quarter"),
+        4: _("Top quarter"),
+    }
+    return str(labels.get(position, "")) if position else ""
 
-    assessment = data.assessment
-    framework = assessment.framework
+
+def domain_rows(data: Results) -> list[DomainRow]:
+    """One row per domain of the shown result, with its released peer position."""
+    framework = data.assessment.framework
     names = framework.level_names()
-
-    shown = data.shown
     own = {d.code: d for d in data.scores.self_result.domains}
     local_names = domain_names(framework)
-    group = data.selected_group
-    stats = group.stats if group is not None and not group.withheld else {}
+    stats = _released(data)
     rows = []
-    for d in shown.domains:
+    for d in data.shown.domains:
         stat = stats.get(d.code)
+        place = peers.position(d.score, stat) if d.status == scoring.ASSESSED else None
         rows.append(
             DomainRow(
                 code=d.code,
@@ -67,22 +77,36 @@ def results_context(data: Results) -> dict:
                 target_name=names.get(d.target, "") if d.target else "",
                 gap=d.gap,
                 coverage=d.coverage,
-                percentile=stat.percentile if stat else None,
+                position=place,
+                position_label=position_label(place),
                 median=stat.median if stat else None,
                 answered=d.answered,
                 answerable=d.answerable,
                 blockers=list(d.blockers),
                 next_level=d.next_level,
                 next_level_name=names.get(d.next_level, "") if d.next_level else "",
+                status=d.status,
+                completeness=d.completeness,
             )
         )
-    overall_stat = stats.get("overall")
-    axes = [r.name for r in rows]
-    subject_label = assessment.organisation.name
-    series = [
-        charts.Series(label=subject_label, values=[r.score for r in rows], style="subject"),
-    ]
-    if stats:
+    return rows
+
+
+def _released(data: Results) -> dict[str, peers.Released]:
+    group = data.selected_group
+    return dict(group.stats) if group is not None and not group.withheld else {}
+
+
+def charts_for(data: Results, rows: list[DomainRow]) -> dict[str, str]:
+    """The radar, the peer distribution and the trend, as SVG (one code path for page
+    and PDF)."""
+    from assessments.results import charts
+
+    stats = _released(data)
+    group = data.selected_group
+    subject_label = data.assessment.organisation.name
+    series = [charts.Series(label=subject_label, values=[r.score for r in rows], style="subject")]
+    if stats and group is not None:
         series.append(
             charts.Series(
                 label=_("Peer median (%(group)s)") % {"group": group.label},
@@ -99,12 +123,11 @@ def results_context(data: Results) -> dict:
             style="target",
         )
     )
-    radar = charts.radar_chart(axes, series, title=_("Domain scores (0–100)"))
-    withheld_note = _("withheld: fewer than %(k)d peers") % {"k": data.min_group}
+    withheld_note = _("not released")
     box_rows = []
     for r in [*rows, None]:
         code, label, subject = (
-            ("overall", _("Overall"), shown.overall_score)
+            ("overall", _("Overall"), data.shown.overall_score)
             if r is None
             else (r.code, r.name, r.score)
         )
@@ -119,43 +142,71 @@ def results_context(data: Results) -> dict:
                 note="" if stat else withheld_note,
             )
         )
-    distribution = charts.distribution_chart(
-        box_rows,
-        title=_("Peer distribution per domain"),
-        subject_label=subject_label,
-        peers_label=_("Peers: first to third quartile, median"),
-    )
-    trend = charts.trend_chart(
-        [charts.TrendPoint(label=t.cycle, value=t.overall) for t in data.trend],
-        title=_("Overall score by cycle"),
-    )
-    by_score = sorted((r for r in rows if r.score is not None), key=lambda r: -r.score)
-    strengths = by_score[:3]
+    return {
+        "radar_svg": charts.radar_chart(
+            [r.name for r in rows], series, title=_("Domain scores (0–100)")
+        ),
+        "distribution_svg": charts.distribution_chart(
+            box_rows,
+            title=_("Peer distribution per domain"),
+            subject_label=subject_label,
+            peers_label=_("Peers: first to third quartile, median"),
+        ),
+        "trend_svg": charts.trend_chart(
+            [charts.TrendPoint(label=t.cycle, value=t.overall) for t in data.trend],
+            title=_("Overall score by cycle"),
+        ),
+    }
+
+
+def summary(rows: list[DomainRow]) -> tuple[list[DomainRow], list[DomainRow]]:
+    """Three strengths (assessed domains only) and three priorities (largest weighted gap)."""
+    assessed = [r for r in rows if r.status == scoring.ASSESSED and r.score is not None]
+    strengths = sorted(assessed, key=lambda r: -(r.score or 0.0))[:3]
     priorities = sorted(
         (r for r in rows if r.gap is not None and r.gap > 0),
         key=lambda r: (-(r.gap or 0) * r.weight, r.score if r.score is not None else 0),
     )[:3]
+    return strengths, priorities
+
+
+def results_context(data: Results) -> dict[str, object]:
+    """Step 3 of 3 (present): what the results page and the PDF report show."""
+    assessment = data.assessment
+    framework = assessment.framework
+    shown = data.shown
+    rows = domain_rows(data)
+    overall_stat = _released(data).get("overall")
+    overall_position = (
+        peers.position(shown.overall_score, overall_stat)
+        if shown.status == scoring.ASSESSED
+        else None
+    )
+    strengths, priorities = summary(rows)
+    svgs = charts_for(data, rows)
     return {
         "result": shown,
         "self_result": data.scores.self_result,
         "moderated": data.scores.moderated,
         "provisional": assessment.status != assessment.Status.VALIDATED,
+        "intact": data.intact,
+        "frozen": data.scores.frozen,
         "overall_level_name": framework.level_name(shown.overall_level),
-        "overall_percentile": overall_stat.percentile if overall_stat else None,
+        "overall_position": overall_position,
+        "overall_position_label": position_label(overall_position),
         "overall_median": overall_stat.median if overall_stat else None,
         "rows": rows,
         "groups": data.groups,
-        "group": group,
+        "group": data.selected_group,
         "min_group": data.min_group,
-        "radar_svg": mark_safe(radar),  # noqa: S308 - charts escape every label
-        "distribution_svg": mark_safe(distribution),  # noqa: S308
-        "trend_svg": mark_safe(trend),  # noqa: S308
+        **{key: mark_safe(svg) for key, svg in svgs.items()},  # noqa: S308 - charts escape
         "trend": data.trend,
         "strengths": strengths,
         "priorities": priorities,
         "recommendations": list(shown.recommendations),
         "is_gated": shown.method == "gated",
         "scale": framework.scale,
+        "completeness_threshold": shown.completeness_threshold,
     }
 
 

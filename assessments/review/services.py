@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import scoring
 from assessments.models import (
     Assessment,
     AuditEvent,
     Response,
 )
+from assessments.results.integrity import stored_fingerprint
 from assessments.services import (
     AssessmentLocked,
     InvalidAnswer,
@@ -134,33 +133,43 @@ def response_moderate(
 
 
 def answers_digest(assessment: Assessment) -> str:
-    rows = sorted(
-        Response.objects.filter(assessment=assessment).values_list(
-            "question__code",
-            "value",
-            "not_applicable",
-            "moderated_value",
-            "moderated_not_applicable",
-        )
-    )
-    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+    return stored_fingerprint(assessment)
 
 
-def assessment_validate(*, assessment: Assessment, user) -> Assessment:
-    """Lock the assessment and freeze its scores with the framework revision."""
-    from assessments.results.assemble import compute_result
+def assessment_validate(*, assessment: Assessment, user, reason: str = "") -> Assessment:  # type: ignore[no-untyped-def]
+    """Lock the assessment and freeze its scores, targets and framework revision.
 
+    Below the framework's completeness threshold (or with nothing assessed) the advisor
+    must record why they validate anyway; the reason is kept with the frozen result.
+    """
+    from assessments.results.assemble import freeze
+
+    reason = (reason or "").strip()
+    if len(reason) > MAX_TEXT:
+        raise InvalidAnswer(_("Keep the reason under %(max)d characters.") % {"max": MAX_TEXT})
     with transaction.atomic():
         locked = lock_for_update(assessment)
         if locked.status != Assessment.Status.SUBMITTED:
             raise AssessmentLocked(_("Only a submitted assessment can be validated."))
+        fingerprint, frozen, scores = freeze(locked, reason=reason)
+        if scores.validated_result.status != scoring.ASSESSED and not reason:
+            raise InvalidAnswer(
+                _(
+                    "Fewer than %(pct)d%% of the questions are answered: record why you "
+                    "validate it anyway."
+                )
+                % {"pct": round(scores.framework.completeness_threshold * 100)}
+            )
         locked.status = Assessment.Status.VALIDATED
         locked.validated_at = timezone.now()
         locked.validated_by = user
-        locked.answers_hash = answers_digest(locked)
-        locked.frozen_result = compute_result(locked).to_frozen()
+        locked.answers_hash = fingerprint
+        locked.frozen_result = frozen
         locked.save()
         AuditEvent.objects.create(
-            assessment=locked, user=user, action="validated", detail={"hash": locked.answers_hash}
+            assessment=locked,
+            user=user,
+            action="validated",
+            detail={"hash": locked.answers_hash, **({"reason": reason} if reason else {})},
         )
         return locked

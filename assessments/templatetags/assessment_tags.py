@@ -44,3 +44,13 @@ def clip(value: object, limit: int) -> str:
 def heat_band(score: float) -> int:
     """0..4: the 20-point band of a 0-100 score, for heat-map colours."""
     return min(int(score // 20), 4)
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """0.8 -> "80 %", formatted for the active language."""
+    from django.utils.formats import number_format
+
+    if share is None:
+        return "—"
+    return f"{number_format(round(share * 100))} %"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import AdvisorAssignment, Assessment, Organisation
-from assessments.results.assemble import compute_result
+from assessments.results.assemble import freeze
 from assessments.services import assessment_start
 from tests.conftest import answer_all, logged_in
 
@@ -22,7 +22,7 @@ ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
 def _validate(assessment: Assessment, user) -> Assessment:  # type: ignore[no-untyped-def]
     answer_all(assessment, user, ANSWERS)
     assessment.status = Assessment.Status.VALIDATED
-    assessment.frozen_result = compute_result(assessment).to_frozen()
+    assessment.frozen_result = freeze(assessment)[1]
     assessment.save()
     return assessment
 

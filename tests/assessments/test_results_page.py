@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Assessment, Cycle, Organisation, Response
-from assessments.results.assemble import compute_result
+from assessments.results.assemble import freeze
+from assessments.results.releases import peer_release_round
 from tests.conftest import answer_all
 
 MAX_QUERIES = 40
@@ -34,7 +35,7 @@ def frozen(framework, cycle, alice) -> dict:  # type: ignore[no-untyped-def]
         organisation=org, framework=framework, framework_key=framework.key, cycle=cycle
     )
     answer_all(a, alice, {"GOV-01": "2", "GOV-02": "partial", "OPS-01": "no", "OPS-02": "4"})
-    result = compute_result(a).to_frozen()
+    result = freeze(a)[1]
     Response.objects.filter(assessment=a).delete()
     a.delete()
     org.delete()
@@ -75,6 +76,11 @@ def add_peers(
     Assessment.objects.bulk_create(assessments)
 
 
+def release(framework, cycle) -> None:  # type: ignore[no-untyped-def]
+    """Publish a round of peer statistics, as the administrator does."""
+    peer_release_round(framework=framework, cycle=cycle)
+
+
 @pytest.fixture
 def answered(assessment, alice) -> Assessment:  # type: ignore[no-untyped-def]
     answer_all(assessment, alice, ANSWERS)
@@ -104,7 +110,7 @@ def test_a_draft_shows_the_provisional_banner(client, bob, answered):
 
 def test_a_validated_assessment_has_no_provisional_banner(client, alice, answered):
     answered.status = Assessment.Status.VALIDATED
-    answered.frozen_result = compute_result(answered).to_frozen()
+    answered.frozen_result = freeze(answered)[1]
     answered.save()
     client.force_login(alice)
     html = client.get(_url(answered)).content.decode()
@@ -134,16 +140,18 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_peers(
 ):
     client.force_login(alice)
     add_peers(framework, cycle, frozen, 10)
+    release(framework, cycle)
     client.get(_url(answered))  # warm caches (session, framework definition)
     with CaptureQueriesContext(connection) as ten:
         r = client.get(_url(answered))
-    assert r.context["group"].n == 10
+    assert not r.context["group"].withheld and r.context["group"].round == 1
     add_peers(framework, cycle, frozen, 190, start=10)
+    release(framework, cycle)
     with django_assert_max_num_queries(MAX_QUERIES):
         with CaptureQueriesContext(connection) as two_hundred:
             r = client.get(_url(answered))
     assert r.status_code == 200
-    assert r.context["group"].n == 200
+    assert not r.context["group"].withheld and r.context["group"].round == 2
     assert len(two_hundred) == len(ten), [q["sql"] for q in two_hundred.captured_queries]
 
 
@@ -152,16 +160,17 @@ def test_peer_statistics_are_withheld_below_k(
 ):
     settings.PEER_MIN_GROUP = 5
     add_peers(framework, cycle, frozen, 4)
+    release(framework, cycle)
     client.force_login(alice)
     r = client.get(_url(answered))
     html = r.content.decode()
     assert r.context["group"].withheld
-    assert r.context["overall_percentile"] is None
-    assert all(row.percentile is None for row in r.context["rows"])
+    assert r.context["overall_position"] is None
+    assert all(row.position is None and row.median is None for row in r.context["rows"])
     assert "statistics are withheld" in html
-    assert "peer statistics need at least 5 validated peer assessments" in html
-    assert "th percentile" not in html
-    assert "Peer median" not in html
+    assert "they need at least 5 validated assessments" in html
+    assert "quarter" not in html
+    assert "Released peer median" not in html
 
 
 def test_peer_statistics_are_shown_from_k(
@@ -169,14 +178,16 @@ def test_peer_statistics_are_shown_from_k(
 ):
     settings.PEER_MIN_GROUP = 5
     add_peers(framework, cycle, frozen, 5)
+    release(framework, cycle)
     client.force_login(alice)
     r = client.get(_url(answered))
     html = r.content.decode()
     assert not r.context["group"].withheld
-    assert r.context["overall_percentile"] is not None
-    assert re.search(r"\d+th percentile", html)
-    assert "5 peers" in html
+    assert r.context["overall_position"] in (1, 2, 3, 4)
+    assert r.context["overall_position_label"] in html
+    assert "Released peer median" in html
     assert "statistics are withheld" not in html
+    assert "5 peers" not in html  # no exact group size
 
 
 def test_k_applies_to_each_peer_group(
@@ -185,14 +196,14 @@ def test_k_applies_to_each_peer_group(
     settings.PEER_MIN_GROUP = 5
     add_peers(framework, cycle, frozen, 3, region="Africa")
     add_peers(framework, cycle, frozen, 3, start=3, region="Europe")
+    release(framework, cycle)
     client.force_login(alice)
     everyone = client.get(_url(answered), {"group": "all"})
-    assert everyone.context["group"].n == 6
-    assert everyone.context["overall_percentile"] is not None
+    assert not everyone.context["group"].withheld
+    assert everyone.context["overall_position"] is not None
     region = client.get(_url(answered), {"group": "region"})
     assert region.context["group"].withheld
-    assert region.context["overall_percentile"] is None
-    assert "th percentile" not in region.content.decode()
+    assert region.context["overall_position"] is None
 
 
 def test_only_validated_peers_of_the_same_framework_and_cycle_count(
@@ -204,6 +215,8 @@ def test_only_validated_peers_of_the_same_framework_and_cycle_count(
         name="2025", starts_on=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
     )
     add_peers(framework, other_cycle, frozen, 5, start=100)
+    release(framework, cycle)
+    release(framework, other_cycle)
     draft_org = Organisation.objects.create(name="Draft Org", country="KE", region="Africa")
     Assessment.objects.create(
         organisation=draft_org, framework=framework, framework_key=framework.key, cycle=cycle
@@ -218,6 +231,7 @@ def test_no_peer_organisation_name_appears(
 ):
     settings.PEER_MIN_GROUP = 5
     add_peers(framework, cycle, frozen, 12)
+    release(framework, cycle)
     client.force_login(alice)
     for group in ("all", "region"):
         html = client.get(_url(answered), {"group": group}).content.decode()

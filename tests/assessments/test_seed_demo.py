@@ -141,6 +141,7 @@ def test_the_respondent_can_open_the_draft_and_its_results(seeded, db, client):
     assert page.resolver_match.url_name == "questionnaire"
     results = client.get(reverse("results", args=[draft.pk]))
     assert results.status_code == 200
-    assert results.context["overall_percentile"] is not None  # enough validated peers
+    assert not results.context["group"].withheld  # released: enough validated peers
+    assert results.context["overall_median"] is not None
     client.force_login(get_user_model().objects.get(username="outsider"))
     assert client.get(reverse("results", args=[draft.pk])).status_code == 404

@@ -24,6 +24,8 @@ def results_payload(assessment: Assessment) -> dict:
             "cycle": assessment.cycle.name,
             "status": assessment.status,
             "answers_hash": assessment.answers_hash or None,
+            "frozen": data.scores.frozen,
+            "intact": data.intact,
         },
         "targets": data.scores.targets,
         "result": scoring.result_to_dict(data.shown),
@@ -57,6 +59,11 @@ class Command(BaseCommand):
             f"overall: {'-' if overall is None else f'{overall:.1f}'}  "
             f"level: {result['overall_level']}  completeness: {result['completeness']:.0%}"
         )
+        if not payload["assessment"]["intact"]:
+            self.stderr.write(
+                "INTEGRITY WARNING: the stored answers no longer match the fingerprint taken "
+                "at validation; the scores shown are the frozen ones."
+            )
         for d in result["domains"]:
             score = "-" if d["score"] is None else f"{d['score']:.1f}"
             self.stdout.write(
