@@ -9,7 +9,6 @@ outside the app can be read or contacted while rendering.
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import os
 import tempfile
@@ -17,16 +16,15 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessments.models import Assessment, PeerGroup
+from assessments.models import Assessment
+from assessments.reports.cache import report_inputs, report_key
 
 TLP_MARKINGS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 DEFAULT_TLP = "AMBER"
 STATIC_SCHEME = "app-static:"
-REPORT_TEMPLATE_VERSION = "1"
 MAX_FREE_TEXT = 1500
 
 
@@ -95,43 +93,6 @@ def render_pdf(html: str) -> tuple[bytes, list[str]]:
     return pdf, fetcher.refused
 
 
-def state_key(assessment: Assessment, *, tlp: str, language: str) -> str:
-    """What the report depends on: answers, status, targets, peers, TLP, language."""
-    validated = Assessment.objects.filter(
-        framework_key=assessment.framework_key, status=Assessment.Status.VALIDATED
-    )
-    peers = validated.filter(cycle_id=assessment.cycle_id).aggregate(
-        n=Count("id"), last=Max("validated_at"), edited=Max("updated_at")
-    )
-    history = validated.filter(organisation_id=assessment.organisation_id).aggregate(
-        n=Count("id"), last=Max("validated_at")
-    )
-    organisation = assessment.organisation
-    parts = [
-        REPORT_TEMPLATE_VERSION,
-        assessment.pk,
-        assessment.status,
-        assessment.updated_at.isoformat(),
-        assessment.answers_hash,
-        organisation.name,
-        organisation.country,
-        organisation.region,
-        organisation.org_type,
-        organisation.income_group,
-        assessment.cycle.name,
-        peers["n"],
-        peers["last"],
-        peers["edited"],
-        history["n"],
-        history["last"],
-        list(PeerGroup.objects.values_list("name", "attribute", "position")),
-        tlp,
-        language,
-        settings.PEER_MIN_GROUP,
-    ]
-    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
-
-
 def report_pdf(
     assessment: Assessment, *, tlp: str, language: str | None = None
 ) -> tuple[bytes, bool]:
@@ -141,7 +102,8 @@ def report_pdf(
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     root = Path(settings.REPORT_CACHE_ROOT)
     prefix = f"{assessment.pk}-{tlp.replace('+', '_')}-{language}-"
-    path = root / f"{prefix}{state_key(assessment, tlp=tlp, language=language)}.pdf"
+    key = report_key(report_inputs(assessment, tlp=tlp, language=language))
+    path = root / f"{prefix}{key}.pdf"
     if path.is_file():
         return path.read_bytes(), True
     pdf, _refused = render_pdf(report_html(assessment, tlp=tlp, language=language))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from assessments import scoring
 from assessments.models import Assessment, AuditEvent, TargetLevel
 from assessments.results.definition import framework_def
-from assessments.services import InvalidAnswer, touch
+from assessments.services import AssessmentLocked, InvalidAnswer, lock_for_update, touch
 from frameworks.models import Domain
 
 
@@ -48,28 +48,57 @@ def target_score(framework: scoring.FrameworkDef, level: int) -> float:
     return (level - 1) / 4 * 100
 
 
-def targets_set(*, assessment: Assessment, user, levels: dict[int, int]) -> None:
-    """Set target levels per top-level domain id; levels outside 1..5 are refused."""
+def targets_set(*, assessment: Assessment, user, levels: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """Set target levels per top-level domain id.
+
+    Refused: a validated assessment (its gap analysis is frozen), levels outside 1..5,
+    and in a gated framework a level above the domain's highest practice level, which
+    no answer could ever reach.
+    """
     domains = {
         d.pk: d
         for d in Domain.objects.filter(framework_id=assessment.framework_id, parent__isnull=True)
     }
+    reachable = _highest_practice_levels(assessment)
     for domain_id, level in levels.items():
         if domain_id not in domains:
             raise InvalidAnswer(_("Unknown domain."))
         if not 1 <= level <= 5:
             raise InvalidAnswer(_("Choose a target level between 1 and 5."))
+        ceiling = reachable.get(domains[domain_id].code)
+        if ceiling is not None and level > ceiling:
+            raise InvalidAnswer(
+                _("%(domain)s cannot go above level %(max)d: it has no practices beyond it.")
+                % {"domain": domains[domain_id].name, "max": ceiling}
+            )
     with transaction.atomic():
+        locked = lock_for_update(assessment)
+        if locked.status == Assessment.Status.VALIDATED:
+            raise AssessmentLocked(
+                _("This assessment is validated: its targets are frozen with its result.")
+            )
         for domain_id, level in levels.items():
             TargetLevel.objects.update_or_create(
-                assessment=assessment,
+                assessment=locked,
                 domain=domains[domain_id],
                 defaults={"level": level, "set_by": user},
             )
-        touch(assessment)
+        touch(locked)
         AuditEvent.objects.create(
-            assessment=assessment,
+            assessment=locked,
             user=user,
             action="targets_set",
             detail={domains[k].code: v for k, v in levels.items()},
         )
+
+
+def _highest_practice_levels(assessment: Assessment) -> dict[str, int]:
+    """Per domain code of a gated framework, the highest practice level; {} otherwise."""
+    fdef = framework_def(assessment.framework)
+    if fdef.method != "gated":
+        return {}
+    highest: dict[str, int] = {}
+    for q in fdef.questions:
+        if q.kind == "practice" and q.practice_level is not None:
+            highest[q.domain] = max(highest.get(q.domain, 0), q.practice_level)
+    return highest

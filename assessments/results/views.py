@@ -19,7 +19,7 @@ from assessments.results.assemble import build_results
 from assessments.results.portfolio import build_portfolio, portfolio_table
 from assessments.results.present import results_context
 from assessments.results.targets import targets_of, targets_set
-from assessments.services import InvalidAnswer
+from assessments.services import AssessmentLocked, InvalidAnswer
 from frameworks.models import Domain, Framework
 
 
@@ -60,7 +60,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
         levels = {d.pk: form.cleaned_data[f"d{d.pk}"] for d in domains}
         try:
             targets_set(assessment=assessment, user=request.user, levels=levels)
-        except InvalidAnswer as exc:
+        except (InvalidAnswer, AssessmentLocked) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Target levels saved."))

@@ -16,6 +16,17 @@ class ReviewForm(forms.Form):
         label=_("Note to the organisation"),
     )
 
+    reason = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason for validating with insufficient evidence"),
+        help_text=_(
+            "Needed only when fewer questions are answered than the framework's completeness "
+            "threshold; kept with the frozen result and shown in the report."
+        ),
+    )
+
     def clean(self) -> dict:
         data = super().clean()
         if data.get("decision") == "return" and not data.get("note", "").strip():

@@ -134,16 +134,24 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "validate":
-                assessment_validate(assessment=assessment, user=request.user)
+                assessment_validate(
+                    assessment=assessment,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
                 messages.success(request, _("Validated. The scores are frozen."))
             else:
                 assessment_return(
                     assessment=assessment, user=request.user, note=form.cleaned_data["note"]
                 )
                 messages.success(request, _("Returned to the organisation for revision."))
+        except InvalidAnswer as exc:
+            form.add_error("reason", str(exc))
         except AssessmentLocked as exc:
             messages.error(request, str(exc))
-        return redirect("results", pk=pk)
+            return redirect("results", pk=pk)
+        else:
+            return redirect("results", pk=pk)
     rows = _moderation_rows(assessment, request.POST if moderating else None, errors)
     return render(
         request,
