@@ -1,4 +1,10 @@
-"""Anonymised peer statistics: quartiles and percentile rank, never a single peer.
+"""Anonymised peer statistics: exact group statistics and their private releases.
+
+Pages, reports and exports never read exact statistics: they read *releases*
+(`release_groups`, at the end of this module), computed once with differential
+privacy and stored by `assessments/results/releases.py`. `peer_statistics` (exact
+quartiles and percentile ranks) remains for measuring the releases' utility and for
+tests.
 
 This is the one module that uses pandas. pandas is imported inside the function
 that needs it, so that management commands which never compare peers start fast,

@@ -76,7 +76,7 @@ def export_payload(assessment: Assessment) -> dict:
 
 
 def _collect(assessment: Assessment) -> tuple[dict, list[AnswerRow]]:
-    data = build_results(assessment)
+    data = build_results(assessment, with_peers=False)
     framework = data.scores.framework
     rows = answer_rows(assessment, data.responses)
     payload = {
@@ -89,6 +89,8 @@ def _collect(assessment: Assessment) -> tuple[dict, list[AnswerRow]]:
             "cycle": assessment.cycle.name,
             "status": assessment.status,
             "answers_hash": assessment.answers_hash or None,
+            "frozen": data.scores.frozen,
+            "intact": data.intact,
         },
         "framework": {
             "id": assessment.framework.key,
