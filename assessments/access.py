@@ -57,19 +57,28 @@ class Permissions:
     download_evidence: bool
 
 
+def signed_in_id(user: AnyUser) -> int:
+    """The id of a signed-in user (for views behind `login_required`)."""
+    if user.pk is None:
+        raise PermissionDenied
+    return int(user.pk)
+
+
 def roles_for(user: AnyUser, organisation: Organisation) -> Roles:
     if not user.is_authenticated:
         return Roles()
     role = (
-        Membership.objects.filter(user=user, organisation=organisation)
+        Membership.objects.filter(user_id=user.pk, organisation=organisation)
         .values_list("role", flat=True)
         .first()
     )
     return Roles(
         coordinator=role == Membership.Role.COORDINATOR,
         respondent=role == Membership.Role.RESPONDENT,
-        advisor=AdvisorAssignment.objects.filter(advisor=user, organisation=organisation).exists(),
-        official=OfficialScope.objects.covering(organisation).filter(user=user).exists(),
+        advisor=AdvisorAssignment.objects.filter(
+            advisor_id=user.pk, organisation=organisation
+        ).exists(),
+        official=OfficialScope.objects.covering(organisation).filter(user_id=user.pk).exists(),
         admin=bool(getattr(user, "is_superuser", False)),
     )
 

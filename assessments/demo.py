@@ -203,7 +203,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
         scope, _ = OfficialScope.objects.get_or_create(user=users["official"])
         scope.organisations.set([o for o in orgs if o.region == demo_org.region])
 
-        created = 0
+        made = 0
         now = timezone.now()
         for framework in frameworks:
             questions = list(Question.objects.filter(framework=framework).order_by("position"))
@@ -231,7 +231,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
                     )
                     assessment.answers_hash, assessment.frozen_result, _scores = freeze(assessment)
                     assessment.save(update_fields=["answers_hash", "frozen_result"])
-                    created += 1
+                    made += 1
             # The demo organisation's assessment in progress (only the strategy framework).
             if (
                 framework.key == "national-strategy"
@@ -247,10 +247,10 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
                     created_by=users["coordinator"],
                 )
                 _fill(draft, questions, 2.8, "demo-draft", share=0.45, user=users["respondent"])
-                created += 1
+                made += 1
         # One round of released peer statistics per framework and cycle, once.
         for framework in frameworks:
             for cycle in (previous, current):
                 if not PeerRelease.objects.filter(framework=framework, cycle=cycle).exists():
                     peer_release_round(framework=framework, cycle=cycle, user=users["admin"])
-    return {"organisations": len(orgs), "assessments_created": created}
+    return {"organisations": len(orgs), "assessments_created": made}

@@ -18,12 +18,16 @@ class StartAssessmentForm(forms.Form):
 
     def __init__(self, *args: object, organisations, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organisation"].queryset = organisations
-        self.fields["framework"].queryset = Framework.objects.latest_revisions()
-        self.fields["cycle"].queryset = Cycle.objects.filter(is_open=True)
+        fields = self.fields
+        assert isinstance(fields["organisation"], forms.ModelChoiceField)
+        assert isinstance(fields["framework"], forms.ModelChoiceField)
+        assert isinstance(fields["cycle"], forms.ModelChoiceField)
+        fields["organisation"].queryset = organisations
+        fields["framework"].queryset = Framework.objects.latest_revisions()
+        fields["cycle"].queryset = Cycle.objects.filter(is_open=True)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
         org, fw, cycle = data.get("organisation"), data.get("framework"), data.get("cycle")
         if org and fw and cycle:
             exists = Assessment.objects.filter(

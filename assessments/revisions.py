@@ -28,7 +28,7 @@ class RevisionPlan:
     new_questions: list[str] = field(default_factory=list)  # codes needing an answer
 
 
-def _plan(assessment: Assessment, target: Framework) -> tuple[RevisionPlan, list]:  # type: ignore[type-arg]
+def _plan(assessment: Assessment, target: Framework) -> tuple[RevisionPlan, list]:
     plan = RevisionPlan(source=assessment.framework, target=target)
     new = {q.code: q for q in Question.objects.filter(framework=target)}
     moves = []
@@ -67,7 +67,7 @@ def assessment_migrate(
     assessment: Assessment,
     target: Framework,
     user=None,
-    dry_run: bool = False,  # type: ignore[no-untyped-def]
+    dry_run: bool = False,
 ) -> RevisionPlan:
     """Move a draft or returned assessment to `target`, a newer revision of its framework."""
     if target.key != assessment.framework.key:

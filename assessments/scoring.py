@@ -353,7 +353,7 @@ def _overall(
         return score, None, completeness, INSUFFICIENT
     if framework.method == "gated":
         # The weakest domain sets the overall level.
-        level = min(d.level for d in counted if d.level is not None)
+        level: int | None = min(d.level for d in counted if d.level is not None)
     else:
         level = level_for_score(framework.bands, score)
     return score, level, completeness, ASSESSED

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from assessments import access
 from assessments.access import get_assessment_for_user
 from assessments.forms import StartAssessmentForm
 from assessments.models import (
@@ -41,21 +42,22 @@ def _progress_by_assessment(assessments: list[Assessment]) -> dict[int, tuple[in
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    uid = access.signed_in_id(user)
     visible = list(
         Assessment.objects.visible_to(user)
         .select_related("organisation", "framework", "cycle")
         .order_by("-cycle__starts_on", "organisation__name")
     )
     member_orgs = set(
-        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+        Membership.objects.filter(user_id=uid).values_list("organisation_id", flat=True)
     )
     coordinator_orgs = set(
-        Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values_list(
+        Membership.objects.filter(user_id=uid, role=Membership.Role.COORDINATOR).values_list(
             "organisation_id", flat=True
         )
     )
     portfolio = set(
-        AdvisorAssignment.objects.filter(advisor=user).values_list("organisation_id", flat=True)
+        AdvisorAssignment.objects.filter(advisor_id=uid).values_list("organisation_id", flat=True)
     )
     to_fill = [a for a in visible if a.organisation_id in member_orgs and a.is_editable]
     to_submit = [a for a in to_fill if a.organisation_id in coordinator_orgs]
@@ -106,7 +108,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def assessment_start_view(request: HttpRequest) -> HttpResponse:
     organisations = Organisation.objects.filter(
-        memberships__user=request.user, memberships__role=Membership.Role.COORDINATOR
+        memberships__user_id=access.signed_in_id(request.user),
+        memberships__role=Membership.Role.COORDINATOR,
     )
     if not organisations.exists():
         raise PermissionDenied(_("Only an organisation's coordinator can start an assessment."))

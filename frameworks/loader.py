@@ -44,7 +44,10 @@ class _StrictLoader(yaml.SafeLoader):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             raise yaml.constructor.ConstructorError(
-                None, None, "YAML aliases are not allowed", event.start_mark
+                None,
+                None,
+                "YAML aliases are not allowed",
+                event.start_mark,  # type: ignore[arg-type]
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:

@@ -18,7 +18,9 @@ from frameworks import kinds
 class FrameworkQuerySet(models.QuerySet):
     def latest_revisions(self) -> FrameworkQuerySet:
         """The newest revision of each framework id."""
-        newest = self.model.objects.filter(key=models.OuterRef("key")).order_by("-revision")
+        newest = self.model._default_manager.filter(key=models.OuterRef("key")).order_by(
+            "-revision"
+        )
         return self.filter(pk=models.Subquery(newest.values("pk")[:1])).order_by("name")
 
 

@@ -54,8 +54,8 @@ class AnswerForm(forms.Form):
                 ) from None
         return link
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
         if data.get("not_applicable"):
             data["value"] = ""
         return data

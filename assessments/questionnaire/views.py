@@ -325,7 +325,7 @@ def _evidence_reply(
     request: HttpRequest, assessment: Assessment, question: Question, *, error: str, done: str
 ) -> HttpResponse:
     """The question's file list (htmx), or back to the question with a message."""
-    if not request.htmx:
+    if not getattr(request, "htmx", False):
         if error:
             messages.error(request, error)
         elif done:

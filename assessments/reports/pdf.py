@@ -64,7 +64,10 @@ def report_html(assessment: Assessment, *, tlp: str, language: str | None = None
 
     data = build_results(assessment)
     context = results_context(data)
-    css = (Path(finders.find("css/report.css"))).read_text(encoding="utf-8")
+    css_path = finders.find("css/report.css")
+    if not isinstance(css_path, str):
+        raise RuntimeError("static/css/report.css is missing")
+    css = Path(css_path).read_text(encoding="utf-8")
     with translation.override(language or translation.get_language()):
         return render_to_string(
             "reports/assessment_report.html",

@@ -214,11 +214,11 @@ def radar_chart(
                 if style.fill_opacity
                 else 'fill="none"'
             )
-            pts = [point(i, v) for i, v in enumerate(present)]
+            pts = [point(i, v) for i, v in enumerate(present) if v is not None]
             parts.append(f'<polygon points="{_points(pts)}" {fill} {stroke}/>')
         else:
             for run in _runs(present, wrap=True):
-                pts = [point(i, present[i]) for i in run]
+                pts = [point(i, v) for i in run if (v := present[i]) is not None]
                 parts.append(f'<polyline points="{_points(pts)}" fill="none" {stroke}/>')
     for s in sorted(series, key=lambda s: -STYLES[s.style].marker_size):
         style = STYLES[s.style]
@@ -434,7 +434,7 @@ def trend_chart(
         )
     for run in _runs(values, wrap=False):
         if len(run) > 1:
-            pts = [(xs[i], y(values[i])) for i in run]
+            pts = [(xs[i], y(v)) for i in run if (v := values[i]) is not None]
             parts.append(
                 f'<polyline points="{_points(pts)}" fill="none" '
                 f"{_stroke_attrs(STYLES['subject'])}/>"

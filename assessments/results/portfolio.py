@@ -76,7 +76,7 @@ def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) ->
 
 def portfolio_table(portfolio: Portfolio) -> list[list[object]]:
     """Header and rows for CSV/XLSX export (numbers stay numbers)."""
-    header = ["Organisation", "Country", "Region", "Status"]
+    header: list[object] = ["Organisation", "Country", "Region", "Status"]
     header += [name for _code, name in portfolio.domains] + ["Overall"]
     table: list[list[object]] = [header]
     for row in portfolio.rows:

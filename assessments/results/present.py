@@ -7,6 +7,7 @@ their own, so they cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -227,7 +228,7 @@ class AnswerRow:
     evidence_link: str
     evidence: list[str]
     updated_by: str
-    updated_at: object
+    updated_at: datetime | None
     version: int
     moderated_value: str
     moderated_not_applicable: bool

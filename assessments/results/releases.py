@@ -61,7 +61,7 @@ def round_epsilon(framework: Framework) -> float:
     )
 
 
-def peer_release_round(*, framework: Framework, cycle: Cycle, user=None) -> list[PeerRelease]:  # type: ignore[no-untyped-def]
+def peer_release_round(*, framework: Framework, cycle: Cycle, user=None) -> list[PeerRelease]:
     """Publish the next round of peer statistics for this framework revision and cycle.
 
     Members: validated assessments of the cycle on any version this revision declares

@@ -48,7 +48,7 @@ def target_score(framework: scoring.FrameworkDef, level: int) -> float:
     return (level - 1) / 4 * 100
 
 
-def targets_set(*, assessment: Assessment, user, levels: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
+def targets_set(*, assessment: Assessment, user, levels: dict[int, int]) -> None:
     """Set target levels per top-level domain id.
 
     Refused: a validated assessment (its gap analysis is frozen), levels outside 1..5,

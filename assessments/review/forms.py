@@ -27,8 +27,8 @@ class ReviewForm(forms.Form):
         ),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
         if data.get("decision") == "return" and not data.get("note", "").strip():
             self.add_error("note", _("Say what the organisation should revise."))
         return data

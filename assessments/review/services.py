@@ -136,7 +136,7 @@ def answers_digest(assessment: Assessment) -> str:
     return stored_fingerprint(assessment)
 
 
-def assessment_validate(*, assessment: Assessment, user, reason: str = "") -> Assessment:  # type: ignore[no-untyped-def]
+def assessment_validate(*, assessment: Assessment, user, reason: str = "") -> Assessment:
     """Lock the assessment and freeze its scores, targets and framework revision.
 
     Below the framework's completeness threshold (or with nothing assessed) the advisor

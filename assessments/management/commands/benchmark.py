@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-pdf", action="store_true")
 
     def handle(self, *args: object, **options: object) -> None:
-        repeat = int(options["repeat"])
+        repeat = int(str(options["repeat"]))
         draft = (
             Assessment.objects.filter(status=Assessment.Status.DRAFT, created_by__isnull=False)
             .select_related("organisation", "framework", "cycle")
@@ -104,6 +104,7 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(user)
         domain = draft.framework.domains.filter(parent__isnull=True).order_by("position").first()
+        assert domain is not None, "the framework has no domain"
         questions = draft.framework.questions.count()
         url = reverse("questionnaire", args=[draft.pk, domain.pk])
         with CaptureQueriesContext(connection) as ctx:
@@ -115,6 +116,7 @@ class Command(BaseCommand):
             f"{n} queries",
         )
         question = domain.questions.filter(kind="maturity").order_by("position").first()
+        assert question is not None, "the first domain has no maturity question"
         values = iter(["2", "3"] * (repeat + 2))
 
         def save() -> None:

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, type=Path)
 
     def handle(self, *args: object, **options: object) -> None:
-        assessment = get_assessment_or_fail(options["assessment_id"])
+        assessment = get_assessment_or_fail(int(str(options["assessment_id"])))
         output: Path = options["output"]  # type: ignore[assignment]
         if not output.parent.exists():
             raise CommandError(f"folder {output.parent} does not exist", returncode=1)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", default=None, help="language code, e.g. en, fr, ar")
 
     def handle(self, *args: object, **options: object) -> None:
-        assessment = get_assessment_or_fail(options["assessment_id"])
+        assessment = get_assessment_or_fail(int(str(options["assessment_id"])))
         output: Path = options["output"]  # type: ignore[assignment]
         if output.parent and not output.parent.exists():
             raise CommandError(f"folder {output.parent} does not exist", returncode=1)

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             .values_list("assessment_id", *FINGERPRINT_FIELDS)
             .iterator(chunk_size=5000)
         ):
-            rows[assessment_id].append(tuple(row))  # type: ignore[arg-type]
+            rows[assessment_id].append(tuple(row))
         broken = [
             {
                 "id": a.pk,
