@@ -7,7 +7,6 @@ through the questionnaire (with its version checks, locks and audit trail).
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from assessments.models import (
     AdvisorAssignment,
@@ -20,6 +19,7 @@ from assessments.models import (
     PeerGroup,
     Response,
 )
+from frameworks.admin import ReadOnly
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,17 +57,6 @@ class CycleAdmin(admin.ModelAdmin):
 @admin.register(PeerGroup)
 class PeerGroupAdmin(admin.ModelAdmin):
     list_display = ("name", "attribute", "position")
-
-
-class ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class ResponseInline(ReadOnly, admin.TabularInline):

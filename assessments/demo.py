@@ -103,10 +103,7 @@ def _organisation_specs() -> list[dict]:
 def _answer(question: Question, maturity: float, rng: random.Random) -> tuple[str, bool]:
     if question.allow_na and rng.random() < 0.05:
         return "", True
-    thresholds = [(t["min"], t["score"]) for t in question.thresholds]
-    value = kinds.get(question.kind).sample(
-        maturity=maturity, rng=rng, practice_level=question.practice_level, thresholds=thresholds
-    )
+    value = kinds.get(question.kind).sample(question.spec(), maturity=maturity, rng=rng)
     return value, False
 
 

@@ -8,7 +8,9 @@ from django.http import HttpRequest
 from frameworks.models import Domain, Framework, Question
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
+    """Admin mixin: rows are shown, never added, changed or deleted from the admin."""
+
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -17,6 +19,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 class DomainInline(admin.TabularInline):

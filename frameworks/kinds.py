@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar, Final, Literal
 
@@ -45,6 +46,17 @@ YES_NO_LABELS: Final[Mapping[str, Promise]] = {"yes": _("Yes"), "no": _("No")}
 Threshold = tuple[float, float]  # (min, score), min strictly increasing
 
 
+@dataclass(frozen=True)
+class Spec:
+    """The kind-specific fields of one question, whatever holds them (file or row)."""
+
+    levels: Sequence[str] = ()  # maturity: one descriptor per level
+    practice_level: int | None = None
+    thresholds: Sequence[Threshold] = ()
+    recommendations: Mapping[int, str] = field(default_factory=dict)
+    unit: str = ""
+
+
 class InvalidValue(ValueError):
     """A value that does not fit the question's kind; the message is for the user."""
 
@@ -66,31 +78,27 @@ class Kind:
     widget: ClassVar[str] = "choice"
 
     # -- the framework file ------------------------------------------------------------
-    def check_spec(
-        self,
-        *,
-        levels: Sequence[str],
-        practice_level: int | None,
-        thresholds: Sequence[float],
-        recommendations: Mapping[int, str],
-    ) -> None:
+    # The kind-specific fields this kind takes; the others must be left empty.
+    uses: ClassVar[frozenset[str]] = frozenset()
+    FIELD_OWNERS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("levels", "'levels' descriptors are only for 'maturity' questions"),
+        ("practice_level", "'practice_level' is only for 'practice' questions"),
+        ("thresholds", "'thresholds' are only for 'numeric' questions"),
+    )
+
+    def check_spec(self, spec: Spec) -> None:
         """Raise ValueError (in English, for framework authors) when the question's
-        kind-specific fields do not fit. `thresholds` are the minimums, in order."""
-        if levels:
-            raise ValueError("'levels' descriptors are only for 'maturity' questions")
-        if practice_level is not None:
-            raise ValueError("'practice_level' is only for 'practice' questions")
-        if thresholds:
-            raise ValueError("'thresholds' are only for 'numeric' questions")
+        kind-specific fields do not fit."""
+        for name, message in self.FIELD_OWNERS:
+            if name not in self.uses and getattr(spec, name) not in (None, (), []):
+                raise ValueError(message)
 
     # -- answering ---------------------------------------------------------------------
     def normalise(self, raw: str) -> str:
         """The stored form of a submitted value ("" for no answer); InvalidValue if bad."""
         return (raw or "").strip()
 
-    def choices(
-        self, *, descriptors: Sequence[str], level_names: Mapping[int, str]
-    ) -> list[tuple[str, str]]:
+    def choices(self, spec: Spec, level_names: Mapping[int, str]) -> list[tuple[str, str]]:
         """(value, label) pairs offered by the form; empty for free entry."""
         return []
 
@@ -115,14 +123,7 @@ class Kind:
         return value
 
     # -- demo data ---------------------------------------------------------------------
-    def sample(
-        self,
-        *,
-        maturity: float,
-        rng: random.Random,
-        practice_level: int | None,
-        thresholds: Sequence[Threshold],
-    ) -> str:
+    def sample(self, spec: Spec, *, maturity: float, rng: random.Random) -> str:
         """A plausible answer for an organisation of the given maturity (1..5)."""
         return rng.choice(["", "See the attached annual report.", "Discussed with our advisor."])
 
@@ -131,26 +132,19 @@ class Maturity(Kind):
     name = "maturity"
     label = _("Maturity level")
 
-    def check_spec(
-        self,
-        *,
-        levels: Sequence[str],
-        practice_level: int | None,
-        thresholds: Sequence[float],
-        recommendations: Mapping[int, str],
-    ) -> None:
-        if len(levels) != SCALE_SIZE:
+    uses = frozenset({"levels"})
+
+    def check_spec(self, spec: Spec) -> None:
+        if len(spec.levels) != SCALE_SIZE:
             raise ValueError(
                 f"a 'maturity' question needs exactly {SCALE_SIZE} level descriptors "
-                f"(one per level), got {len(levels)}"
+                f"(one per level), got {len(spec.levels)}"
             )
-        if 1 in recommendations:
+        if 1 in spec.recommendations:
             raise ValueError(
                 "a 'maturity' question's advice is for reaching levels 2..5 (1 is the floor)"
             )
-        super().check_spec(
-            levels=(), practice_level=practice_level, thresholds=thresholds, recommendations={}
-        )
+        super().check_spec(spec)
 
     def normalise(self, raw: str) -> str:
         value = super().normalise(raw)
@@ -158,12 +152,10 @@ class Maturity(Kind):
             raise InvalidValue(str(_("Choose one of the five levels.")))
         return value
 
-    def choices(
-        self, *, descriptors: Sequence[str], level_names: Mapping[int, str]
-    ) -> list[tuple[str, str]]:
+    def choices(self, spec: Spec, level_names: Mapping[int, str]) -> list[tuple[str, str]]:
         return [
             (str(i), f"{level_names.get(i, i)}: {text}")
-            for i, text in enumerate(descriptors, start=1)
+            for i, text in enumerate(spec.levels, start=1)
         ]
 
     @staticmethod
@@ -186,14 +178,7 @@ class Maturity(Kind):
         level = self.level(value)
         return value if level is None else level
 
-    def sample(
-        self,
-        *,
-        maturity: float,
-        rng: random.Random,
-        practice_level: int | None,
-        thresholds: Sequence[Threshold],
-    ) -> str:
+    def sample(self, spec: Spec, *, maturity: float, rng: random.Random) -> str:
         return str(round(min(SCALE_SIZE, max(1, rng.gauss(maturity, 0.8)))))
 
 
@@ -210,9 +195,7 @@ class _Labelled(Kind):
             raise InvalidValue(str(self.invalid_message))
         return value
 
-    def choices(
-        self, *, descriptors: Sequence[str], level_names: Mapping[int, str]
-    ) -> list[tuple[str, str]]:
+    def choices(self, spec: Spec, level_names: Mapping[int, str]) -> list[tuple[str, str]]:
         return [(key, str(label)) for key, label in self.labels.items()]
 
     def score(self, value: object, *, thresholds: Iterable[Threshold] = ()) -> float | None:
@@ -230,19 +213,12 @@ class Practice(_Labelled):
     scores = PRACTICE_SCORES
     invalid_message = _("Choose how far the practice is implemented.")
 
-    def check_spec(
-        self,
-        *,
-        levels: Sequence[str],
-        practice_level: int | None,
-        thresholds: Sequence[float],
-        recommendations: Mapping[int, str],
-    ) -> None:
-        if practice_level is None:
+    uses = frozenset({"practice_level"})
+
+    def check_spec(self, spec: Spec) -> None:
+        if spec.practice_level is None:
             raise ValueError("a 'practice' question needs 'practice_level'")
-        super().check_spec(
-            levels=levels, practice_level=None, thresholds=thresholds, recommendations={}
-        )
+        super().check_spec(spec)
 
     @staticmethod
     def is_met(value: object) -> bool:
@@ -250,15 +226,8 @@ class Practice(_Labelled):
         text = clean_text(value)
         return text is not None and text.lower() in MET_PRACTICE
 
-    def sample(
-        self,
-        *,
-        maturity: float,
-        rng: random.Random,
-        practice_level: int | None,
-        thresholds: Sequence[Threshold],
-    ) -> str:
-        x = rng.gauss(maturity - (practice_level or 1), 0.9)
+    def sample(self, spec: Spec, *, maturity: float, rng: random.Random) -> str:
+        x = rng.gauss(maturity - (spec.practice_level or 1), 0.9)
         return "fully" if x > 1 else "largely" if x > -0.2 else "partial" if x > -1.2 else "not"
 
 
@@ -269,14 +238,7 @@ class YesNo(_Labelled):
     scores = YES_NO_SCORES
     invalid_message = _("Answer yes or no.")
 
-    def sample(
-        self,
-        *,
-        maturity: float,
-        rng: random.Random,
-        practice_level: int | None,
-        thresholds: Sequence[Threshold],
-    ) -> str:
+    def sample(self, spec: Spec, *, maturity: float, rng: random.Random) -> str:
         return "yes" if rng.random() < maturity / SCALE_SIZE else "no"
 
 
@@ -286,21 +248,15 @@ class Numeric(Kind):
     widget = "number"
     LIMIT: ClassVar[Decimal] = Decimal("1e12")
 
-    def check_spec(
-        self,
-        *,
-        levels: Sequence[str],
-        practice_level: int | None,
-        thresholds: Sequence[float],
-        recommendations: Mapping[int, str],
-    ) -> None:
-        if not thresholds:
+    uses = frozenset({"thresholds"})
+
+    def check_spec(self, spec: Spec) -> None:
+        if not spec.thresholds:
             raise ValueError("a 'numeric' question needs 'thresholds'")
-        if any(b <= a for a, b in zip(thresholds, thresholds[1:], strict=False)):
+        minimums = [minimum for minimum, _score in spec.thresholds]
+        if any(b <= a for a, b in zip(minimums, minimums[1:], strict=False)):
             raise ValueError("threshold 'min' values must increase strictly")
-        super().check_spec(
-            levels=levels, practice_level=practice_level, thresholds=(), recommendations={}
-        )
+        super().check_spec(spec)
 
     def normalise(self, raw: str) -> str:
         value = super().normalise(raw)
@@ -347,15 +303,8 @@ class Numeric(Kind):
             return value
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
-    def sample(
-        self,
-        *,
-        maturity: float,
-        rng: random.Random,
-        practice_level: int | None,
-        thresholds: Sequence[Threshold],
-    ) -> str:
-        top = max((minimum for minimum, _score in thresholds), default=10) or 10
+    def sample(self, spec: Spec, *, maturity: float, rng: random.Random) -> str:
+        top = max((minimum for minimum, _score in spec.thresholds), default=10) or 10
         return f"{max(0.0, rng.gauss(maturity / SCALE_SIZE * top, top / 4)):.0f}"
 
 
@@ -365,19 +314,10 @@ class Text(Kind):
     scored = False
     widget = "text"
 
-    def check_spec(
-        self,
-        *,
-        levels: Sequence[str],
-        practice_level: int | None,
-        thresholds: Sequence[float],
-        recommendations: Mapping[int, str],
-    ) -> None:
-        if recommendations:
+    def check_spec(self, spec: Spec) -> None:
+        if spec.recommendations:
             raise ValueError("'text' questions are not scored and take no recommendations")
-        super().check_spec(
-            levels=levels, practice_level=practice_level, thresholds=thresholds, recommendations={}
-        )
+        super().check_spec(spec)
 
     def normalise(self, raw: str) -> str:
         value = super().normalise(raw)

@@ -152,3 +152,13 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
+
+    def spec(self) -> kinds.Spec:
+        """The kind-specific fields, as `frameworks.kinds` takes them."""
+        return kinds.Spec(
+            levels=tuple(self.level_descriptors),
+            practice_level=self.practice_level,
+            thresholds=tuple((t["min"], t["score"]) for t in self.thresholds),
+            recommendations={int(k): v for k, v in self.recommendations.items()},
+            unit=self.unit,
+        )

@@ -117,10 +117,12 @@ class Question(Strict):
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Question:
         kinds.get(self.kind).check_spec(
-            levels=self.levels,
-            practice_level=self.practice_level,
-            thresholds=[t.min for t in self.thresholds],
-            recommendations=self.recommendations,
+            kinds.Spec(
+                levels=self.levels,
+                practice_level=self.practice_level,
+                thresholds=[(t.min, t.score) for t in self.thresholds],
+                recommendations=self.recommendations,
+            )
         )
         return self
 

@@ -12,9 +12,7 @@ from frameworks.models import Question
 
 
 def answer_choices(question: Question, level_names: dict[int, str]) -> list[tuple[str, str]]:
-    return kinds.get(question.kind).choices(
-        descriptors=question.level_descriptors, level_names=level_names
-    )
+    return kinds.get(question.kind).choices(question.spec(), level_names)
 
 
 class AnswerForm(forms.Form):

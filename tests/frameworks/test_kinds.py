@@ -93,12 +93,10 @@ def test_labels_and_export_cells_read_as_a_person_expects():
 
 def test_choice_kinds_offer_their_choices_and_free_kinds_none():
     descriptors = [f"descriptor {i}" for i in range(1, 6)]
-    maturity = kinds.MATURITY.choices(descriptors=descriptors, level_names=LEVELS)
+    maturity = kinds.MATURITY.choices(kinds.Spec(levels=descriptors), LEVELS)
     assert maturity[0] == ("1", "Start-up: descriptor 1")
-    assert [v for v, _ in kinds.PRACTICE.choices(descriptors=[], level_names={})] == list(
-        kinds.PRACTICE_CHOICES
-    )
-    assert kinds.NUMERIC.choices(descriptors=[], level_names={}) == []
+    assert [v for v, _ in kinds.PRACTICE.choices(kinds.Spec(), {})] == list(kinds.PRACTICE_CHOICES)
+    assert kinds.NUMERIC.choices(kinds.Spec(), {}) == []
     assert {k.widget for k in kinds.KINDS.values()} == {"choice", "number", "text"}
 
 
@@ -108,24 +106,22 @@ def test_choice_kinds_offer_their_choices_and_free_kinds_none():
         ("maturity", {"levels": ["a"] * 4}, "exactly 5 level descriptors"),
         ("practice", {}, "needs 'practice_level'"),
         ("numeric", {}, "needs 'thresholds'"),
-        ("numeric", {"thresholds": [5.0, 5.0]}, "must increase strictly"),
+        ("numeric", {"thresholds": [(5.0, 0.0), (5.0, 1.0)]}, "must increase strictly"),
         ("yes_no", {"levels": ["a"] * 5}, "only for 'maturity'"),
         ("text", {"recommendations": {2: "x"}}, "take no recommendations"),
     ],
 )
 def test_it_refuses_question_fields_that_do_not_fit_the_kind(kind, spec, message):
-    fields = {"levels": [], "practice_level": None, "thresholds": [], "recommendations": {}}
     with pytest.raises(ValueError, match=message):
-        kinds.get(kind).check_spec(**{**fields, **spec})
+        kinds.get(kind).check_spec(kinds.Spec(**spec))
 
 
 def test_demo_samples_are_valid_answers_of_their_kind():
     rng = random.Random(1)
     for kind in kinds.KINDS.values():
         for maturity in (1.0, 3.0, 5.0):
-            value = kind.sample(
-                maturity=maturity, rng=rng, practice_level=2, thresholds=[(0.0, 0.0), (5.0, 1.0)]
-            )
+            spec = kinds.Spec(practice_level=2, thresholds=[(0.0, 0.0), (5.0, 1.0)])
+            value = kind.sample(spec, maturity=maturity, rng=rng)
             assert value == "" or kind.normalise(value) == value
 
 
