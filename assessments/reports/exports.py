@@ -193,9 +193,12 @@ def _append(sheet, values: list[object]) -> None:
         return None if value is None else neutralise(value)
 
     sheet.append([clean(v) for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # never a formula, whatever the text
+    # Address the appended row directly: `sheet[sheet.max_row]` rescans every written
+    # cell, which made large exports quadratic.
+    row = sheet._current_row
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            sheet.cell(row=row, column=column).data_type = "s"  # never a formula
 
 
 def export(assessment: Assessment, fmt: str) -> bytes:
