@@ -46,6 +46,12 @@ class OfficialScopeQuerySet(models.QuerySet):
         return self.filter(Q(all_organisations=True) | Q(organisations=organisation))
 
 
+class SizeBand(models.TextChoices):
+    SMALL = "small", _("Small (under 5 million people)")
+    MEDIUM = "medium", _("Medium (5 to 50 million people)")
+    LARGE = "large", _("Large (over 50 million people)")
+
+
 class Organisation(models.Model):
     class Type(models.TextChoices):
         CSIRT = "csirt", _("National CERT / CSIRT")
@@ -59,6 +65,13 @@ class Organisation(models.Model):
     region = models.CharField(_("region"), max_length=80)
     org_type = models.CharField(_("type"), max_length=20, choices=Type)
     income_group = models.CharField(_("income group"), max_length=40, blank=True)
+    size_band = models.CharField(
+        _("country size"),
+        max_length=6,
+        choices=SizeBand,
+        default=SizeBand.MEDIUM,
+        help_text=_("Chooses the numeric thresholds of frameworks that scale them by size."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 

@@ -35,7 +35,7 @@ from assessments.services import (
     InvalidAnswer,
 )
 from frameworks import kinds
-from frameworks.i18n import localize_domains, localize_questions
+from frameworks.i18n import localize_domains, localize_questions, practice_scale
 from frameworks.models import Domain, Question
 
 
@@ -144,7 +144,7 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
         Question.objects.filter(domain=domain).select_related("section").order_by("position")
     )
     localize_domains(assessment.framework, [*domains, *{q.section for q in questions if q.section}])
-    localize_questions(assessment.framework, questions)
+    fallback = localize_questions(assessment.framework, questions)
     status = 200
     conflicts: dict[int, Response] = {}
     errors = 0
@@ -162,6 +162,8 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
             return redirect("questionnaire", pk=pk, domain_pk=domain.pk)
         status = 409 if conflicts else 400
     cards = _question_cards(assessment, questions, data=data, conflicts=conflicts)
+    for card in cards:
+        card["fallback"] = fallback.get(card["question"].pk, set())
     progress = _domain_progress(assessment, domains)
     index = domains.index(domain)
     sections: list[tuple[Domain | None, list[dict]]] = []
@@ -181,6 +183,7 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
         "next": domains[index + 1] if index + 1 < len(domains) else None,
         "errors": errors,
         "conflict_count": len(conflicts),
+        "practice_scale": practice_scale(assessment.framework),
     }
     return render(request, "assessments/questionnaire.html", context, status=status)
 
