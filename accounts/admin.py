@@ -40,7 +40,15 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("email", "role", "organisation", "invited_by_username", "created_at", "expires_at", "accepted_at")
+    list_display = (
+        "email",
+        "role",
+        "organisation",
+        "invited_by_username",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    )
     list_filter = ("role",)
     search_fields = ("email", "organisation__name")
     readonly_fields = [f.name for f in Invitation._meta.fields]

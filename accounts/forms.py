@@ -15,7 +15,9 @@ class InvitationForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)  # type: ignore[arg-type]
     role = forms.ChoiceField(label=_("Role"), choices=Invitation.Role.choices)
 
-    def __init__(self, *args: Any, organisations: QuerySet, roles: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: QuerySet, roles: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["role"].choices = [c for c in Invitation.Role.choices if c[0] in roles]

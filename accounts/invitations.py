@@ -59,7 +59,10 @@ def invitation_create(
         raise InvitationRefused(_("You cannot invite people with this role here."))
     if get_user_model().objects.filter(email__iexact=email).exists():
         raise InvitationRefused(
-            _("Someone already has an account with this address; an administrator can add the role.")
+            _(
+                "Someone already has an account with this address; "
+                "an administrator can add the role."
+            )
         )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -109,7 +112,13 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 def invitation_accept(
-    *, request: HttpRequest, invitation: Invitation, username: str, password: str, first_name: str, last_name: str
+    *,
+    request: HttpRequest,
+    invitation: Invitation,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
 ) -> Any:
     """Create the account with its role; the invitation is spent at once."""
     User = get_user_model()
@@ -129,9 +138,7 @@ def invitation_accept(
         if locked.role == Invitation.Role.ADVISOR:
             AdvisorAssignment.objects.create(advisor=user, organisation=locked.organisation)
         else:
-            Membership.objects.create(
-                user=user, organisation=locked.organisation, role=locked.role
-            )
+            Membership.objects.create(user=user, organisation=locked.organisation, role=locked.role)
         locked.accepted_at = timezone.now()
         locked.accepted_by = user
         locked.save(update_fields=["accepted_at", "accepted_by"])

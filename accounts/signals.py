@@ -103,7 +103,9 @@ def _membership_deleted(sender: Any, instance: Membership, **kwargs: Any) -> Non
 @receiver(post_save, sender=AdvisorAssignment)
 def _advisor_saved(sender: Any, instance: AdvisorAssignment, created: bool, **kwargs: Any) -> None:
     if created:
-        security_log("role_granted", target=instance.advisor, obj=instance.organisation, role="advisor")
+        security_log(
+            "role_granted", target=instance.advisor, obj=instance.organisation, role="advisor"
+        )
 
 
 @receiver(post_delete, sender=AdvisorAssignment)

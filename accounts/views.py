@@ -46,13 +46,11 @@ def people(request: HttpRequest) -> HttpResponse:
     invitations: list[Invitation] = []
     if selected is not None:
         roles = roles_user_may_invite(request.user, selected)
-        form = InvitationForm(
-            organisations=organisations.filter(pk=selected.pk), roles=roles
-        )
+        form = InvitationForm(organisations=organisations.filter(pk=selected.pk), roles=roles)
         members = list(
-            Membership.objects.filter(organisation=selected).select_related("user").order_by(
-                "user__username"
-            )
+            Membership.objects.filter(organisation=selected)
+            .select_related("user")
+            .order_by("user__username")
         )
         invitations = list(
             Invitation.objects.filter(organisation=selected, accepted_at__isnull=True)[:50]

@@ -244,14 +244,26 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Invitations: a one-time link that expires.
 INVITATION_MAX_AGE_HOURS = env_int("INVITATION_MAX_AGE_HOURS", 72)
 
-# E-mail through Django's backends: the console by default, SMTP by settings.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# E-mail through Django's mailers: the console in development, SMTP in production
+# (or whatever EMAIL_BACKEND names), configured by the EMAIL_* variables.
+EMAIL_BACKEND_PATH = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_MAILER: dict[str, object] = {"BACKEND": EMAIL_BACKEND_PATH}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    _MAILER["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
+MAILERS = {"default": _MAILER}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Resilience <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- end accounts ----------------------------------------------------------
@@ -338,9 +350,7 @@ PERMISSIONS_POLICY = (
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", EVIDENCE_MAX_BYTES + 1024 * 1024)
 # Evidence quota per assessment (files and bytes).
 EVIDENCE_MAX_FILES_PER_ASSESSMENT = env_int("EVIDENCE_MAX_FILES_PER_ASSESSMENT", 200)
-EVIDENCE_MAX_BYTES_PER_ASSESSMENT = env_int(
-    "EVIDENCE_MAX_BYTES_PER_ASSESSMENT", 500 * 1024 * 1024
-)
+EVIDENCE_MAX_BYTES_PER_ASSESSMENT = env_int("EVIDENCE_MAX_BYTES_PER_ASSESSMENT", 500 * 1024 * 1024)
 # --- end transport and browser security -----------------------------------
 
 LOGGING = {

@@ -16,9 +16,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.people_urls")),
     # The old name of the login page, kept for links and bookmarks.
-    path(
-        "accounts/login/", RedirectView.as_view(pattern_name="account_login"), name="login"
-    ),
+    path("accounts/login/", RedirectView.as_view(pattern_name="account_login"), name="login"),
+    path("accounts/logout/", RedirectView.as_view(pattern_name="account_logout"), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
