@@ -40,7 +40,7 @@ class Command(BaseCommand):
             "outsider": "respondent of another organisation",
         }
         for key, person in CAST.items():
-            mfa = "  (second factor: manage.py demo_totp %s)" % person.username
+            mfa = f"  (second factor: manage.py demo_totp {person.username})"
             needs_code = key in ("admin", "advisor", "official")
             self.stdout.write(f"  {person.username:<12} {roles[key]}{mfa if needs_code else ''}")
         self.stdout.write(
