@@ -121,8 +121,20 @@ class SecurityContextMiddleware:
             reset_current_request(token)
 
 
-# Paths a person who must still pass or enrol a second factor may use.
-_MFA_OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/", "/favicon")
+# Pages a person who must still pass or enrol a second factor may use.
+MFA_OPEN_VIEWS = frozenset(
+    {
+        "account_login",
+        "account_logout",
+        "account_reauthenticate",
+        "mfa_authenticate",
+        "mfa_reauthenticate",
+        "mfa_activate_totp",
+        "set_language",
+        "invitation_accept",
+        "session_keepalive",
+    }
+)
 
 
 class MFARequiredMiddleware:
@@ -130,32 +142,37 @@ class MFARequiredMiddleware:
 
     Without one enrolled, every page sends them to enrol TOTP; with one enrolled
     but not used in this session (a login that bypassed allauth's code step),
-    to re-authenticate with a code. Account pages stay open so that they can.
+    to re-authenticate with a code. Only the pages to do that stay open.
     """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_MFA_OPEN_PREFIXES)
-            and mfa.mfa_required(user)
-            and not mfa.session_passed_mfa(request)
-        ):
-            target = (
-                reverse("mfa_reauthenticate")
-                if mfa.has_authenticator(user)
-                else reverse("mfa_activate_totp")
-            )
-            if request.headers.get("HX-Request"):
-                response = HttpResponse(status=401)
-                response["HX-Redirect"] = target
-                return response
-            from django.utils.http import urlencode
-
-            if request.method == "GET":
-                target += "?" + urlencode({"next": request.get_full_path()})
-            return redirect(target)
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: object, args: object, kwargs: object
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in MFA_OPEN_VIEWS:
+            return None
+        if not mfa.mfa_required(user) or mfa.session_passed_mfa(request):
+            return None
+        target = (
+            reverse("mfa_reauthenticate")
+            if mfa.has_authenticator(user)
+            else reverse("mfa_activate_totp")
+        )
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=401)
+            response["HX-Redirect"] = target
+            return response
+        from django.utils.http import urlencode
+
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)
