@@ -16,8 +16,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_reauthentication_required(self, *, app: str | None = None) -> bool:  # type: ignore[override]
         request = getattr(self, "request", None)
-        if app == "allauth.mfa" and request is not None and _first_factor_right_after_login(request):
-            return False
+        if app == "allauth.mfa" and request is not None:
+            if _first_factor_right_after_login(request):
+                return False
         return super().is_reauthentication_required(app=app)  # type: ignore[call-arg]
 
     def send_password_reset_mail(self, user, email: str, context: dict) -> None:  # type: ignore[no-untyped-def]

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.assessments import test_access_matrix as matrix
 from tests.assessments.test_access_matrix import World, snapshot
 from tests.assessments.test_csrf import refused_for_csrf
 from tests.security.test_url_walk import client_as, filler_for, post_data
 from tests.security.urlwalk import every_pattern
-
-framework = matrix.framework
-world = matrix.world
-fast_pdf = matrix.fast_pdf
 
 
 @pytest.mark.parametrize("actor", ["alice", "root", "anonymous"])

@@ -14,15 +14,10 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from tests.assessments import test_access_matrix as matrix
 from tests.assessments.test_access_matrix import World
 from tests.conftest import read_body
 from tests.security.test_url_walk import client_as
 from tests.security.urlwalk import Filler, every_pattern
-
-framework = matrix.framework
-world = matrix.world
-fast_pdf = matrix.fast_pdf
 
 BASE = settings.BASE_DIR
 PROFILE_KEYS = (

@@ -24,14 +24,9 @@ from django.urls import reverse
 from assessments.models import Assessment, Membership
 from assessments.questionnaire.evidence import evidence_add
 from frameworks.models import Question
-from tests.assessments import test_access_matrix as matrix
 from tests.assessments.test_access_matrix import World, snapshot
 from tests.conftest import answer, read_body
 from tests.security.urlwalk import Filler, Pattern, every_pattern
-
-framework = matrix.framework
-world = matrix.world
-fast_pdf = matrix.fast_pdf
 
 CANARY = f"CANARY{uuid.uuid4().hex[:12]}"
 OTHERS = ("alice", "bob", "carol", "olivia", "anonymous")
