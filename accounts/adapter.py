@@ -4,6 +4,7 @@ login may enrol its first second factor without typing the password again."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -14,14 +15,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
-    def is_reauthentication_required(self, *, app: str | None = None) -> bool:  # type: ignore[override]
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         request = getattr(self, "request", None)
         if app == "allauth.mfa" and request is not None:
             if _first_factor_right_after_login(request):
                 return False
-        return super().is_reauthentication_required(app=app)  # type: ignore[call-arg]
+        return bool(super().is_reauthentication_required(app=app, **kwargs))
 
-    def send_password_reset_mail(self, user, email: str, context: dict) -> None:  # type: ignore[no-untyped-def]
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
         from accounts.security_log import security_log
 
         security_log("password_reset_requested", request=self.request, actor=None, target=user)

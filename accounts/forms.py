@@ -8,19 +8,26 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation
+from assessments.models import Organisation
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)  # type: ignore[arg-type]
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Invitation.Role.choices)
 
     def __init__(
         self, *args: Any, organisations: QuerySet, roles: list[str], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["role"].choices = [c for c in Invitation.Role.choices if c[0] in roles]
+        organisation_field = self.fields["organisation"]
+        role_field = self.fields["role"]
+        assert isinstance(organisation_field, forms.ModelChoiceField)
+        assert isinstance(role_field, forms.ChoiceField)
+        organisation_field.queryset = organisations
+        role_field.choices = [c for c in Invitation.Role.choices if c[0] in roles]
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
 
@@ -56,7 +63,7 @@ class AcceptInvitationForm(forms.Form):
         return username
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))

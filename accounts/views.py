@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -26,7 +28,7 @@ from accounts.models import Invitation
 from assessments.models import Membership, Organisation
 
 
-def _managed_organisations(user) -> QuerySet[Organisation]:  # type: ignore[no-untyped-def]
+def _managed_organisations(user: Any) -> QuerySet[Organisation]:
     """Organisations whose people this user manages: all for an administrator."""
     if user.is_superuser:
         return Organisation.objects.all()
@@ -93,7 +95,8 @@ def invite(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
             )
-            return redirect(f"{_people_url()}?organisation={organisation.pk}")
+            chosen = form.cleaned_data["organisation"]
+            return redirect(f"{_people_url()}?organisation={chosen.pk}")
     else:
         messages.error(request, _("The invitation was not sent: check the address and role."))
     return render(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -254,7 +255,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, object]:
     return {"organisations": len(orgs), "assessments_created": made, "skipped": skipped}
 
 
-def _demo_users(password: str) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+def _demo_users(password: str) -> tuple[dict[str, Any], list[str]]:
     """The demo cast: created (and marked as ours) or refreshed if ours; others skipped."""
     from accounts.models import DemoAccount
 
@@ -287,7 +288,7 @@ def _demo_users(password: str) -> tuple[dict, list[str]]:  # type: ignore[type-a
     return users, skipped
 
 
-def _legacy_demo_user(user, person: DemoUser) -> bool:  # type: ignore[no-untyped-def]
+def _legacy_demo_user(user: Any, person: DemoUser) -> bool:
     """A demo user seeded before seed_demo marked its users (same names and address)."""
     return (
         user.email == f"{person.username}@example.org"

@@ -7,6 +7,8 @@ export goes through it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -355,13 +357,13 @@ class PeerRelease(models.Model):
         return f"{self.framework} {self.cycle} {self.attribute or 'all'}={self.value} #{self.round}"
 
 
-class AuditEventManager(models.Manager):
-    def create(self, **kwargs: object) -> AuditEvent:
+class AuditEventManager(models.Manager["AuditEvent"]):
+    def create(self, **kwargs: Any) -> AuditEvent:
         """Keep the actor's username beside the link, so the row says who acted even
         after the account is gone."""
         user = kwargs.get("user")
         if user is not None and not kwargs.get("user_name"):
-            kwargs["user_name"] = user.get_username()  # type: ignore[attr-defined]
+            kwargs["user_name"] = user.get_username()
         return super().create(**kwargs)
 
 

@@ -7,6 +7,8 @@ one, never a looser one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -40,7 +42,7 @@ def download_marking(assessment: Assessment, requested: str | None) -> str:
     return tlp
 
 
-def marking_set(*, assessment: Assessment, user, tlp: str) -> Assessment:  # type: ignore[no-untyped-def]
+def marking_set(*, assessment: Assessment, user: Any, tlp: str) -> Assessment:
     tlp = tlp.upper()
     if tlp not in TLP_MARKINGS:
         raise MarkingRefused(_("Choose a Traffic Light Protocol marking."))
