@@ -1,5 +1,7 @@
-"""allauth adapter: no open sign-up (people join by invitation only), and a fresh
-login may enrol its first second factor without typing the password again."""
+"""allauth adapter: no open sign-up (people join by invitation only), and the
+minutes right after a login count as a recent authentication for the MFA pages,
+so that a person enrols their first factor and sees their recovery codes without
+typing the password again (later, allauth asks again as usual)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         request = getattr(self, "request", None)
         if app == "allauth.mfa" and request is not None:
-            if _first_factor_right_after_login(request):
+            if _password_given_moments_ago(request):
                 return False
         return bool(super().is_reauthentication_required(app=app, **kwargs))
 
@@ -29,13 +31,12 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_password_reset_mail(user, email, context)
 
 
-def _first_factor_right_after_login(request: HttpRequest) -> bool:
-    """No authenticator yet, and the password was given moments ago in this session."""
+def _password_given_moments_ago(request: HttpRequest) -> bool:
+    """The password was given in this session less than REAUTHENTICATION_TIMEOUT ago."""
     from allauth.account.internal.flows.login import get_authentication_records
-    from allauth.mfa.models import Authenticator
 
     user = request.user
-    if not user.is_authenticated or Authenticator.objects.filter(user=user).exists():
+    if not user.is_authenticated:
         return False
     records = get_authentication_records(request, user)
     return any(

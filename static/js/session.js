@@ -26,10 +26,12 @@
     box.hidden = false;
     box.querySelector("[data-when=soon]").hidden = which !== "soon";
     box.querySelector("[data-when=ended]").hidden = which !== "ended";
+    box.querySelector("[data-keepalive]").hidden = which === "ended";
   }
 
   function restart() {
     box.hidden = true;
+    box.querySelector("[data-keepalive]").hidden = false;
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
     warnTimer = setTimeout(function () { show("soon"); }, (idle - warnBefore) * 1000);
