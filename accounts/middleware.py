@@ -20,6 +20,7 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 SESSION_STARTED = "security.started_at"
 SESSION_SEEN = "security.seen_at"
+SESSION_SEEN_PRECISION = 15  # seconds
 
 
 class RequestSizeLimitMiddleware:
@@ -103,7 +104,11 @@ class SessionExpiryMiddleware:
 
                     login_url += "?" + urlencode({"next": request.get_full_path()})
                 return redirect(login_url)
-            session[SESSION_SEEN] = now
+            # Refreshing at most every SESSION_SEEN_PRECISION seconds spares a session
+            # write on most requests (autosave sends many); the timeout stays exact
+            # to within that margin.
+            if seen is None or now - seen > SESSION_SEEN_PRECISION:
+                session[SESSION_SEEN] = now
         return self.get_response(request)
 
 
