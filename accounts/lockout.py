@@ -27,7 +27,9 @@ def username_from_request(request: HttpRequest, credentials: dict | None = None)
         or request.POST.get("username")
         or ""
     )
-    login = str(login).strip().casefold()
+    # Capped: axes stores it in a 255-character column (a longer one cannot be a
+    # username or an e-mail address anyway).
+    login = str(login).strip().casefold()[:254]
     if "@" in login:
         user = get_user_model().objects.filter(email__iexact=login).only("username").first()
         if user is not None:
