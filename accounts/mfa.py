@@ -33,7 +33,9 @@ def mfa_required(user: Any) -> bool:
 def has_authenticator(user: Any) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
 
 
 def session_passed_mfa(request: HttpRequest) -> bool:

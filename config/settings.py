@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth.mfa's security-key list
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -211,10 +212,11 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # allauth's own cache-based counter would lock earlier and per process.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
-# allauth.mfa: TOTP and recovery codes. Required for administrators, advisors,
-# officials and the Django admin (accounts.mfa.mfa_required); MFA_REQUIRED_FOR_EVERYONE
-# extends that to every user.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# allauth.mfa: TOTP, security keys (WebAuthn) and recovery codes. Required for
+# administrators, advisors, officials and the Django admin (accounts.mfa.mfa_required);
+# MFA_REQUIRED_FOR_EVERYONE extends that to every user.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a security key is a second factor, never the only one
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Resilience")
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_REQUIRED_FOR_EVERYONE = env_bool("MFA_REQUIRED_FOR_EVERYONE", False)
