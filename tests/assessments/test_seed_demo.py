@@ -8,6 +8,7 @@ the module is done; each test still runs in its own rolled-back transaction.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -156,3 +157,35 @@ def test_the_respondent_can_open_the_draft_and_its_results(seeded, db, client):
     assert results.context["overall_median"] is not None
     client.force_login(get_user_model().objects.get(username="outsider"))
     assert client.get(reverse("results", args=[draft.pk])).status_code == 404
+
+
+# --- accounts and security (issue #11) ----------------------------------------------
+
+
+def test_the_demo_administrator_advisor_and_official_have_totp(seeded, db):
+    from allauth.mfa.models import Authenticator
+
+    with_totp = set(
+        Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list(
+            "user__username", flat=True
+        )
+    )
+    assert with_totp == {"admin", "advisor", "official"}
+
+
+def test_demo_totp_prints_the_current_code(seeded, db):
+    from accounts.demo import current_code
+
+    out = io.StringIO()
+    call_command("demo_totp", "advisor", stdout=out)
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert code == current_code(get_user_model().objects.get(username="advisor"))
+
+
+def test_demo_totp_knows_only_demo_users_with_a_factor(seeded, db):
+    with pytest.raises(CommandError, match="no TOTP"):
+        call_command("demo_totp", "respondent", stdout=io.StringIO())
+    get_user_model().objects.create_user(username="someone", password="x" * 12)
+    with pytest.raises(CommandError, match="not a demo user"):
+        call_command("demo_totp", "someone", stdout=io.StringIO())
