@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.security_log import security_log
 from assessments.access import get_assessment_for_user
 from assessments.models import (
     Assessment,
@@ -366,4 +367,5 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    security_log("evidence", request=request, obj=evidence, assessment=assessment.pk)
     return response
