@@ -9,7 +9,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
 	libfontconfig1 fonts-noto-core fonts-dejavu-core chromium poppler-utils
 
-.PHONY: run test setup system venv db lint check clean bench
+.PHONY: run test setup system venv db lint check clean bench load
 
 # The first interpreter that runs and is Python >= 3.12 (pyenv shims may not run).
 PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)
@@ -63,6 +63,11 @@ db: venv
 # Performance against floors in a throw-away database (BENCH_ARGS="--orgs 5000 --json").
 bench: setup
 	$(PY) manage.py bench $(BENCH_ARGS)
+
+# 100 respondents autosaving against gunicorn on loopback (locust, headless, bounded);
+# LOAD_ARGS="--database postgres" uses a throw-away PostgreSQL database instead.
+load: setup
+	$(PY) -m load.run $(LOAD_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

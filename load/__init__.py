@@ -1,0 +1,1 @@
+"""`make load`: respondents autosaving against gunicorn on loopback (locust, headless)."""
