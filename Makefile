@@ -7,9 +7,9 @@ PORT ?= 8000
 # Debian packages: WeasyPrint (Pango, HarfBuzz, fonts covering Latin and Arabic),
 # Chromium for browser tests, poppler-utils to look at PDFs.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-	libfontconfig1 fonts-noto-core fonts-dejavu-core chromium poppler-utils
+	libfontconfig1 fonts-noto-core fonts-dejavu-core chromium poppler-utils gettext
 
-.PHONY: run test setup system venv db lint check clean bench load
+.PHONY: run test setup system venv db lint check clean bench load messages
 
 # The first interpreter that runs and is Python >= 3.12 (pyenv shims may not run).
 PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)
@@ -28,7 +28,13 @@ run: setup db
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: system venv
+setup: system venv messages
+
+# Compiled catalogues (not tracked), rebuilt whenever a .po file changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(MO_FILES)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | venv
+	@msgfmt --check -o $@ $<
 
 system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \

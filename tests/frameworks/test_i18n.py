@@ -37,9 +37,7 @@ def test_the_questionnaire_shows_the_framework_in_the_users_language(
     assert question.text in in_english and french not in in_english
 
 
-def test_a_text_the_translation_leaves_out_stays_in_the_original_language(
-    client, db, bob
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_text_the_translation_leaves_out_stays_in_the_original_language(client, db, bob) -> None:  # type: ignore[no-untyped-def]
     frameworks_import(loaded=[load_file(FIRST_EDITION)])
     strategy = Framework.objects.get(key="national-strategy")
     question = Question.objects.get(framework=strategy, code="GOV-01")
