@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and security")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the security log)
+        from accounts import language, signals  # noqa: F401  (connect their receivers)

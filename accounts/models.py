@@ -126,3 +126,15 @@ class DemoAccount(models.Model):
 
     def __str__(self) -> str:
         return f"demo {self.role}"
+
+
+class LanguagePreference(models.Model):
+    """The language a person chose; every device they sign in on uses it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(max_length=10)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"

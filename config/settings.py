@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The person's chosen language, remembered across devices (accounts/language.py).
+    "accounts.language.UserLanguageMiddleware",
     # accounts and security (issue #11): idle/absolute session expiry, the
     # request's actor and address for the security log, MFA where required.
     "accounts.middleware.SessionExpiryMiddleware",

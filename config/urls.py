@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic.base import RedirectView
 
 # --- accounts (issue #11): every login goes through allauth (MFA, lockout) ---
+from accounts import language
 from accounts.admin_site import secure_admin_site
 
 secure_admin_site(admin.site)
@@ -18,6 +19,7 @@ urlpatterns = [
     # The old name of the login page, kept for links and bookmarks.
     path("accounts/login/", RedirectView.as_view(pattern_name="account_login"), name="login"),
     path("accounts/logout/", RedirectView.as_view(pattern_name="account_logout"), name="logout"),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
