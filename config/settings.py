@@ -56,14 +56,24 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# "production" (set by `make serve`) turns on the production profile below:
+# DEBUG off, secure cookies, HSTS, SSL redirect, JSON logs, background tasks.
+DJANGO_ENV = env_str("DJANGO_ENV", "development").strip().lower()
+PRODUCTION = DJANGO_ENV == "production"
+DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
+# `make serve` generates a key once into var/secret_key when none is given.
+_SECRET_KEY_FILE = Path(env_str("DJANGO_SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
+if not SECRET_KEY and _SECRET_KEY_FILE.is_file():
+    SECRET_KEY = _SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "ops",  # before django_tasks_db: its `db_worker` adds a heartbeat to the package's
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestIdMiddleware",
+    "ops.middleware.MaintenanceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,8 +123,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite by default, tuned for several concurrent writers (autosave from many
-# browsers): WAL journal, IMMEDIATE transactions and a busy timeout.
-# PostgreSQL (or anything dj-database-url understands) through DATABASE_URL.
+# browsers): WAL journal, IMMEDIATE transactions and a busy timeout. The same
+# tuning applies to `DATABASE_URL=sqlite:///...`, which dj-database-url would
+# otherwise drop. PostgreSQL (or anything dj-database-url understands) through
+# DATABASE_URL.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     import dj_database_url
@@ -123,15 +142,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                ),
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -203,15 +217,124 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = env_bool(
+    "DJANGO_SESSION_COOKIE_SECURE", env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Production profile, background work, storage, e-mail, logs (ops/, issue 12) ---------
+# The transport-security names below are shared with the security profile
+# (DJANGO_SECURE_SSL_REDIRECT, DJANGO_SECURE_HSTS_SECONDS, ...); `make serve` on
+# plain http://127.0.0.1 turns redirect, HSTS and secure cookies off through them.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):  # behind nginx terminating TLS
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
+
+# Static files: WhiteNoise serves compressed, content-hashed files after
+# `collectstatic` when DEBUG is off (the development server serves them otherwise).
+# Evidence and cached reports go through the Storage API: a private local folder by
+# default (never web-served), S3-compatible object storage when STORAGE_S3_BUCKET is set.
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+
+
+def _private_storage(folder: str, root_setting: str) -> dict:
+    if STORAGE_S3_BUCKET:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": STORAGE_S3_BUCKET,
+                "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL") or None,
+                "region_name": env_str("STORAGE_S3_REGION") or None,
+                "location": folder,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+    return {"BACKEND": "ops.storage.PrivateFileStorage", "OPTIONS": {"root_setting": root_setting}}
+
+
+if not DEBUG:  # the development server serves static files itself
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+WHITENOISE_MAX_AGE = 3600  # hashed files get a year (immutable) regardless
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+    "evidence": _private_storage("evidence", "EVIDENCE_ROOT"),
+    "reports": _private_storage("reports", "REPORT_CACHE_ROOT"),
+}
+
+# Background work (Django's tasks framework). "immediate" runs a task inside the
+# request (the development default); "database" queues it for `manage.py db_worker`,
+# which may run on another machine (the production default).
+TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "database" if PRODUCTION else "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend"
+    }
+}
+REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 120)  # seconds per PDF render
+REPORT_RENDER_MAX_MB = env_int("REPORT_RENDER_MAX_MB", 1024)  # address space per render
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 120)  # seconds since a heartbeat
+
+# E-mail (Django 6.1 MAILERS): printed to the console unless an SMTP host is configured.
+EMAIL_SMTP_HOST = env_str("DJANGO_EMAIL_HOST")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": EMAIL_SMTP_HOST,
+            "port": env_int("DJANGO_EMAIL_PORT", 587),
+            "username": env_str("DJANGO_EMAIL_HOST_USER"),
+            "password": env_str("DJANGO_EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+            "timeout": 20,
+        },
+    }
+    if EMAIL_SMTP_HOST
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "resilience@localhost")
+REMINDER_DAYS = env_int("REMINDER_DAYS", 7)  # respondents are reminded this close to a deadline
+
+# Logs: one JSON object per line with the request id in the production profile.
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logging.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "ops.requests": {"level": "INFO" if PRODUCTION else "WARNING"},
+        "django_tasks_db": {"level": "INFO" if PRODUCTION else "WARNING"},
+        "django.tasks": {"level": "INFO" if PRODUCTION else "WARNING"},
+    },
 }

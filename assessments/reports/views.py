@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET
 from assessments.access import get_assessment_for_user
 from assessments.reports.exports import CONTENT_TYPES, FORMATS, export
 from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
+from ops.reports import in_background, report_state, report_status_context
 
 
 def _download_name(assessment, extension: str) -> str:
@@ -25,7 +28,22 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     tlp = request.GET.get("tlp", DEFAULT_TLP).upper()
     if tlp not in TLP_MARKINGS:
         return HttpResponseBadRequest(_("Choose a Traffic Light Protocol marking."))
-    pdf, _cached = report_pdf(assessment, tlp=tlp)
+    # Background reports (ops.reports): a cached PDF at once, otherwise a page that
+    # waits for the worker; with the immediate backend it renders here as before.
+    if in_background():
+        state = report_state(
+            request, assessment, tlp=tlp, language=translation.get_language() or "en"
+        )
+        if state.pdf is None:
+            return render(
+                request,
+                "ops/report_preparing.html",
+                report_status_context(assessment, tlp, state),
+                status=202,
+            )
+        pdf = state.pdf
+    else:
+        pdf, _cached = report_pdf(assessment, tlp=tlp)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "pdf")}"'
     response["Cache-Control"] = "private, no-store"

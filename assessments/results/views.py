@@ -21,6 +21,7 @@ from assessments.results.present import results_context
 from assessments.results.targets import targets_of, targets_set
 from assessments.services import AssessmentLocked, InvalidAnswer
 from frameworks.models import Domain, Framework
+from ops.reports import in_background
 
 
 @require_GET
@@ -35,6 +36,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "can": can,
             "tlp_markings": TLP_MARKINGS,
             "default_tlp": DEFAULT_TLP,
+            "report_in_background": in_background(),  # ops.reports
         }
     )
     return render(request, "assessments/results.html", context)

@@ -1,0 +1,65 @@
+"""`/healthz`, the report status poll, and each person's e-mail preferences."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from assessments.access import get_assessment_for_user
+from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS
+from ops.health import health
+from ops.models import NotificationPreference
+from ops.reports import report_state, report_status_context
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    ok, body = health()
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+@require_GET
+@login_required
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's state as an htmx fragment: polls itself until the PDF is ready."""
+    assessment, _can = get_assessment_for_user(request, pk, need="export")
+    tlp = request.GET.get("tlp", DEFAULT_TLP).upper()
+    if tlp not in TLP_MARKINGS:
+        return HttpResponseBadRequest(_("Choose a Traffic Light Protocol marking."))
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    state = report_state(
+        request, assessment, tlp=tlp, language=language, retry=request.GET.get("retry") == "1"
+    )
+    return render(request, "ops/_report_status.html", report_status_context(assessment, tlp, state))
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["submitted", "reviewed", "reminders"]
+        labels = {
+            "submitted": gettext_lazy("An assessment I advise on is submitted for review"),
+            "reviewed": gettext_lazy("An assessment I coordinate is returned or validated"),
+            "reminders": gettext_lazy("The deadline of a cycle I answer for is approaching"),
+        }
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    form = PreferencesForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your e-mail preferences are saved."))
+        return redirect("notification_preferences")
+    return render(request, "ops/notification_preferences.html", {"form": form})
