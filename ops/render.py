@@ -50,7 +50,8 @@ def render_limited(html: str) -> tuple[bytes, list[str]]:
             raise RenderFailed(f"the report took longer than {timeout} s to render") from exc
         if done.returncode != 0 or not out.is_file():
             tail = done.stderr.decode("utf-8", "replace")[-500:]
-            if "MemoryError" in tail or "Cannot allocate memory" in tail:
+            out_of_memory = ("MemoryError", "Cannot allocate memory", "Resource temporarily")
+            if any(sign in tail for sign in out_of_memory):
                 raise RenderFailed(
                     f"the report needed more than {settings.REPORT_RENDER_MAX_MB} MB to render"
                 )
