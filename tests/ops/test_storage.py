@@ -13,9 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.urls import reverse
 
-from assessments import views
 from assessments.models import Assessment, Evidence
+from assessments.questionnaire import views
+from assessments.questionnaire.evidence import evidence_add
 from assessments.reports.pdf import report_pdf
+from assessments.services import AssessmentLocked
 from frameworks.models import Question
 from ops import storage as ops_storage
 from tests.conftest import logged_in, read_body
@@ -96,9 +98,6 @@ def test_other_errors_stay_errors(assessment, alice, monkeypatch) -> None:  # ty
 def test_a_failed_database_write_removes_the_stored_file(settings, assessment, alice) -> None:  # type: ignore[no-untyped-def]
     assessment.status = Assessment.Status.SUBMITTED  # locked after the file was written
     assessment.save()
-    from assessments.evidence import evidence_add
-    from assessments.services import AssessmentLocked
-
     q = Question.objects.get(framework=assessment.framework, code="GOV-01")
     with pytest.raises(AssessmentLocked):
         evidence_add(
