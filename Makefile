@@ -9,7 +9,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
 	libfontconfig1 fonts-noto-core fonts-dejavu-core chromium poppler-utils
 
-.PHONY: run test setup system venv db lint check clean bench
+.PHONY: run serve deploy-check test setup system venv db lint check clean bench
 
 # The first interpreter that runs and is Python >= 3.12 (pyenv shims may not run).
 PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)
@@ -23,6 +23,17 @@ run: setup db
 	@$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production profile on this machine: gunicorn + WhiteNoise + a task worker,
+# PostgreSQL when DATABASE_URL names it, tuned SQLite otherwise (ops/serve.py).
+# DEMO=1 also loads the demo data.
+serve: setup
+	@$(PY) -m ops.serve --host $(HOST) --port $(PORT) $(if $(DEMO),--demo)
+
+# Loopback load test: PostgreSQL, two app servers behind a round-robin proxy, one
+# worker, 50 respondents autosaving, one app server killed mid-run (ops/deploy_check.py).
+deploy-check: setup
+	@$(PY) -m ops.deploy_check
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
