@@ -58,7 +58,8 @@ def production_env(host: str, port: int) -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     for name, value in PLAIN_HTTP.items():
         env.setdefault(name, value)
-    hosts = {"127.0.0.1", "localhost", host if host not in ("0.0.0.0", "::") else "127.0.0.1"}
+    wildcard = host in ("0.0.0.0", "::")  # noqa: S104 (the operator chose to listen everywhere)
+    hosts = {"127.0.0.1", "localhost", "127.0.0.1" if wildcard else host}
     env.setdefault("DJANGO_ALLOWED_HOSTS", ",".join(sorted(hosts)))
     env.setdefault("DJANGO_SITE_URL", f"http://{host}:{port}")
     env.setdefault("PYTHONUNBUFFERED", "1")

@@ -14,8 +14,10 @@ import time
 
 from ops.httpclient import Session
 
+DEMO_PASSWORD = "resilience-demo"  # noqa: S105 (the documented demo password)
 
-def main(base_url: str, *, password: str = "resilience-demo", wait: float = 120.0) -> int:
+
+def main(base_url: str, *, password: str = DEMO_PASSWORD, wait: float = 120.0) -> int:
     s = Session(base_url)
     health = s.get("/healthz")
     print(f"/healthz -> {health.status} {json.loads(health.body)['status']}")
