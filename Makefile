@@ -5,9 +5,10 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: WeasyPrint (Pango, HarfBuzz, fonts covering Latin and Arabic),
-# Chromium for browser tests, poppler-utils to look at PDFs.
+# Chromium for browser tests, poppler-utils to look at PDFs, postgresql-client for
+# `manage.py backup`/`restore` on PostgreSQL (pg_dump, pg_restore).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-	libfontconfig1 fonts-noto-core fonts-dejavu-core chromium poppler-utils
+	libfontconfig1 fonts-noto-core fonts-dejavu-core chromium poppler-utils postgresql-client
 
 .PHONY: run serve deploy-check test setup system venv db lint check clean bench
 
