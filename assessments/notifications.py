@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,7 +32,7 @@ from ops.tasks import send_email
 User = get_user_model()
 
 
-def _wanted(users: Iterable, kind: str) -> list:  # type: ignore[type-arg]
+def _wanted(users: Iterable[Any], kind: str) -> list[Any]:
     """Users with an address who have not turned this kind of e-mail off."""
     users = [u for u in users if u.email and u.is_active]
     off = set(
@@ -53,7 +54,7 @@ def _footer() -> str:
     ) % {"url": _link("notification_preferences")}
 
 
-def _send(users: list, subject: str, body: str) -> int:  # type: ignore[type-arg]
+def _send(users: list[Any], subject: str, body: str) -> int:
     for user in users:
         send_email.enqueue([user.email], subject, body + _footer())
     return len(users)
@@ -87,7 +88,7 @@ def assessment_submitted(*, assessment_id: int) -> int:
         return _send(_wanted(advisors, "submitted"), subject, body)
 
 
-def _coordinators(assessment: Assessment) -> list:  # type: ignore[type-arg]
+def _coordinators(assessment: Assessment) -> list[Any]:
     return _wanted(
         User.objects.filter(
             memberships__organisation=assessment.organisation,

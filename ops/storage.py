@@ -17,6 +17,7 @@ import errno
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -28,16 +29,16 @@ UNAVAILABLE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO}
 
 
 class PrivateFileStorage(FileSystemStorage):
-    def __init__(self, root_setting: str = "EVIDENCE_ROOT", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, root_setting: str = "EVIDENCE_ROOT", **kwargs: Any) -> None:
         kwargs.setdefault("base_url", None)
         super().__init__(**kwargs)
         self.root_setting = root_setting
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(getattr(settings, self.root_setting))
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
