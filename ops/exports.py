@@ -24,8 +24,9 @@ def export_start(
     request: HttpRequest, *, framework_key: str, cycle_id: int, fmt: str, filename: str
 ) -> str:
     """Queue the export; returns the job id the status page polls."""
-    name = f"exports/u{request.user.pk}/{secrets.token_hex(16)}.{fmt}"
-    result = export_portfolio.enqueue(request.user.pk, framework_key, cycle_id, fmt, name)
+    user_id = int(request.user.pk or 0)  # a logged-in user (the view requires a login)
+    name = f"exports/u{user_id}/{secrets.token_hex(16)}.{fmt}"
+    result = export_portfolio.enqueue(user_id, framework_key, cycle_id, fmt, name)
     jobs: dict[str, dict[str, str]] = request.session.get(SESSION_KEY, {})
     jobs = dict(list(jobs.items())[-9:])
     jobs[str(result.id)] = {"name": name, "filename": filename, "fmt": fmt}
