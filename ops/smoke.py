@@ -1,4 +1,4 @@
-"""Check a running production profile from outside: `python -m ops.smoke http://127.0.0.1:8000`.
+"""Check a running production profile: `python -m ops.smoke http://127.0.0.1:8000 [TLP]`.
 
 /healthz answers ok, a hashed static file is served (DEBUG off, WhiteNoise), and a
 PDF report is rendered through the task worker (queued, polled, downloaded).
@@ -17,7 +17,9 @@ from ops.httpclient import Session
 DEMO_PASSWORD = "resilience-demo"  # noqa: S105 (the documented demo password)
 
 
-def main(base_url: str, *, password: str = DEMO_PASSWORD, wait: float = 120.0) -> int:
+def main(
+    base_url: str, *, tlp: str = "AMBER", password: str = DEMO_PASSWORD, wait: float = 120.0
+) -> int:
     s = Session(base_url)
     health = s.get("/healthz")
     print(f"/healthz -> {health.status} {json.loads(health.body)['status']}")
@@ -36,26 +38,32 @@ def main(base_url: str, *, password: str = DEMO_PASSWORD, wait: float = 120.0) -
 
     pk = re.search(r'href="/assessments/(\d+)/"', home).group(1)
     started = time.monotonic()
-    first = s.get(f"/assessments/{pk}/report/status/?tlp=AMBER", htmx=True)
+    first = s.get(f"/assessments/{pk}/report/status/?tlp={tlp}", htmx=True)
     state = first.text
-    while "is ready" not in state and time.monotonic() - started < wait:
+    offered = f'href="/assessments/{pk}/report.pdf?tlp={tlp}"'
+    while offered not in state and time.monotonic() - started < wait:
         assert "could not be prepared" not in state, state
         time.sleep(1)
-        state = s.get(f"/assessments/{pk}/report/status/?tlp=AMBER", htmx=True).text
-    pdf = s.get(f"/assessments/{pk}/report.pdf?tlp=AMBER")
+        state = s.get(f"/assessments/{pk}/report/status/?tlp={tlp}", htmx=True).text
+    pdf = s.get(f"/assessments/{pk}/report.pdf?tlp={tlp}")
     print(
         f"report of assessment {pk}: first poll said "
-        f"{'queued' if 'queued' in first.text else 'ready' if 'is ready' in first.text else '?'}, "
+        f"{'ready' if offered in first.text else 'queued' if 'queued' in first.text else '?'}, "
         f"ready after {time.monotonic() - started:.1f} s, {pdf.status} "
         f"{pdf.headers.get('Content-Type')} {len(pdf.body)} bytes"
     )
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF-")
     again = time.monotonic()
-    cached = s.get(f"/assessments/{pk}/report.pdf?tlp=AMBER")
+    cached = s.get(f"/assessments/{pk}/report.pdf?tlp={tlp}")
     print(f"cached download: {cached.status} in {(time.monotonic() - again) * 1000:.0f} ms")
     print("smoke check passed")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"))
+    sys.exit(
+        main(
+            sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000",
+            tlp=sys.argv[2] if len(sys.argv) > 2 else "AMBER",
+        )
+    )
