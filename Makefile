@@ -22,6 +22,7 @@ endef
 
 run: setup db
 	@$(PY) manage.py seed_demo
+	@echo "Second factor for admin, advisor and official: $(PY) manage.py demo_totp advisor"
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@$(PY) manage.py runserver $(HOST):$(PORT)
 

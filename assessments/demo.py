@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -138,8 +139,11 @@ def _fill(
     Response.objects.bulk_create(rows)
 
 
-def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
-    User = get_user_model()
+def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, object]:
+    from django.conf import settings
+
+    if getattr(settings, "PRODUCTION", False):
+        raise RuntimeError("seed_demo refuses to run in production (DJANGO_ENV=production).")
     frameworks = list(Framework.objects.latest_revisions())
     if not frameworks:
         raise RuntimeError(
@@ -170,35 +174,33 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
             orgs.append(org)
         demo_org, outsider_org = orgs[0], orgs[1]
 
-        users = {}
-        hashed = make_password(password)  # one slow hash, shared by the demo users
-        for role, person in CAST.items():
-            user, created = User.objects.get_or_create(
-                username=person.username,
-                defaults={
-                    "first_name": person.first_name,
-                    "last_name": person.last_name,
-                    "email": f"{person.username}@example.org",
-                },
+        # Only users that seed_demo created are ever changed (issue #11); an existing
+        # account of the same name is left exactly as it is, without demo roles.
+        users, skipped = _demo_users(password)
+        if "coordinator" in users:
+            Membership.objects.get_or_create(
+                user=users["coordinator"], organisation=demo_org, defaults={"role": "coordinator"}
             )
-            user.password = hashed
-            if role == "admin":
-                user.is_staff = user.is_superuser = True
-            user.save()
-            users[role] = user
-        Membership.objects.get_or_create(
-            user=users["coordinator"], organisation=demo_org, defaults={"role": "coordinator"}
-        )
-        Membership.objects.get_or_create(
-            user=users["respondent"], organisation=demo_org, defaults={"role": "respondent"}
-        )
-        Membership.objects.get_or_create(
-            user=users["outsider"], organisation=outsider_org, defaults={"role": "respondent"}
-        )
-        for org in [demo_org, *[o for o in orgs[2:] if o.region == demo_org.region]]:
-            AdvisorAssignment.objects.get_or_create(advisor=users["advisor"], organisation=org)
-        scope, _ = OfficialScope.objects.get_or_create(user=users["official"])
-        scope.organisations.set([o for o in orgs if o.region == demo_org.region])
+        if "respondent" in users:
+            Membership.objects.get_or_create(
+                user=users["respondent"], organisation=demo_org, defaults={"role": "respondent"}
+            )
+        if "outsider" in users:
+            Membership.objects.get_or_create(
+                user=users["outsider"], organisation=outsider_org, defaults={"role": "respondent"}
+            )
+        if "advisor" in users:
+            for org in [demo_org, *[o for o in orgs[2:] if o.region == demo_org.region]]:
+                AdvisorAssignment.objects.get_or_create(advisor=users["advisor"], organisation=org)
+        if "official" in users:
+            scope, _ = OfficialScope.objects.get_or_create(user=users["official"])
+            scope.organisations.set([o for o in orgs if o.region == demo_org.region])
+        # Administrators, advisors and officials need a second factor (issue #11).
+        from accounts.demo import enrol_totp
+
+        for role in ("admin", "advisor", "official"):
+            if role in users:
+                enrol_totp(users[role])
 
         made = 0
         now = timezone.now()
@@ -221,7 +223,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
                         status=Assessment.Status.VALIDATED,
                         submitted_at=now,
                         validated_at=now,
-                        validated_by=users["advisor"],
+                        validated_by=users.get("advisor"),
                     )
                     _fill(
                         assessment, questions, maturity, f"{org.name}|{framework.key}|{cycle.name}"
@@ -241,13 +243,55 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, int]:
                     framework=framework,
                     framework_key=framework.key,
                     cycle=current,
-                    created_by=users["coordinator"],
+                    created_by=users.get("coordinator"),
                 )
-                _fill(draft, questions, 2.8, "demo-draft", share=0.45, user=users["respondent"])
+                _fill(draft, questions, 2.8, "demo-draft", share=0.45, user=users.get("respondent"))
                 made += 1
         # One round of released peer statistics per framework and cycle, once.
         for framework in frameworks:
             for cycle in (previous, current):
                 if not PeerRelease.objects.filter(framework=framework, cycle=cycle).exists():
-                    peer_release_round(framework=framework, cycle=cycle, user=users["admin"])
-    return {"organisations": len(orgs), "assessments_created": made}
+                    peer_release_round(framework=framework, cycle=cycle, user=users.get("admin"))
+    return {"organisations": len(orgs), "assessments_created": made, "skipped": skipped}
+
+
+def _demo_users(password: str) -> tuple[dict[str, Any], list[str]]:
+    """The demo cast: created (and marked as ours) or refreshed if ours; others skipped."""
+    from accounts.models import DemoAccount
+
+    User = get_user_model()
+    users, skipped = {}, []
+    hashed = make_password(password)  # one slow hash, shared by the demo users
+    for role, person in CAST.items():
+        user = User.objects.filter(username=person.username).first()
+        if user is None:
+            user = User.objects.create(
+                username=person.username,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                email=f"{person.username}@example.org",
+                password=hashed,
+                is_staff=role == "admin",
+                is_superuser=role == "admin",
+            )
+            DemoAccount.objects.create(user=user, role=role)
+        elif not DemoAccount.objects.filter(user=user).exists() and not _legacy_demo_user(
+            user, person
+        ):
+            skipped.append(person.username)
+            continue
+        else:
+            DemoAccount.objects.get_or_create(user=user, defaults={"role": role})
+            user.password = hashed
+            user.save(update_fields=["password"])
+        users[role] = user
+    return users, skipped
+
+
+def _legacy_demo_user(user: Any, person: DemoUser) -> bool:
+    """A demo user seeded before seed_demo marked its users (same names and address)."""
+    return (
+        user.email == f"{person.username}@example.org"
+        and user.first_name == person.first_name
+        and user.last_name == person.last_name
+    )

@@ -7,6 +7,8 @@ export goes through it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -46,6 +48,12 @@ class OfficialScopeQuerySet(models.QuerySet):
         return self.filter(Q(all_organisations=True) | Q(organisations=organisation))
 
 
+class SizeBand(models.TextChoices):
+    SMALL = "small", _("Small (under 5 million people)")
+    MEDIUM = "medium", _("Medium (5 to 50 million people)")
+    LARGE = "large", _("Large (over 50 million people)")
+
+
 class Organisation(models.Model):
     class Type(models.TextChoices):
         CSIRT = "csirt", _("National CERT / CSIRT")
@@ -59,6 +67,13 @@ class Organisation(models.Model):
     region = models.CharField(_("region"), max_length=80)
     org_type = models.CharField(_("type"), max_length=20, choices=Type)
     income_group = models.CharField(_("income group"), max_length=40, blank=True)
+    size_band = models.CharField(
+        _("country size"),
+        max_length=6,
+        choices=SizeBand,
+        default=SizeBand.MEDIUM,
+        help_text=_("Chooses the numeric thresholds of frameworks that scale them by size."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -207,7 +222,10 @@ class Assessment(models.Model):
     validated_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    review_note = models.TextField(_("advisor's note"), blank=True)
+    review_note = models.TextField(_("advisor's note"), max_length=4000, blank=True)
+    # The Traffic Light Protocol marking of the reports, set by the coordinator or
+    # the advisor (issue #11); a download may be stricter, never looser.
+    tlp = models.CharField(_("TLP marking"), max_length=12, default="AMBER")
     # Frozen on validation so that a report can always be reproduced.
     frozen_result = models.JSONField(null=True, blank=True, editable=False)
     answers_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -246,7 +264,7 @@ class Response(models.Model):
     # Advisor moderation, beside the organisation's own answer.
     moderated_value = models.CharField(max_length=4000, blank=True)
     moderated_not_applicable = models.BooleanField(default=False)
-    moderation_reason = models.TextField(blank=True)
+    moderation_reason = models.TextField(max_length=4000, blank=True)
     moderated_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -352,14 +370,27 @@ class PeerRelease(models.Model):
         return f"{self.framework} {self.cycle} {self.attribute or 'all'}={self.value} #{self.round}"
 
 
-class AuditEvent(models.Model):
-    """Append-only trail of every change to an assessment."""
+class AuditEventManager(models.Manager["AuditEvent"]):
+    def create(self, **kwargs: Any) -> AuditEvent:
+        """Keep the actor's username beside the link, so the row says who acted even
+        after the account is gone."""
+        user = kwargs.get("user")
+        if user is not None and not kwargs.get("user_name"):
+            kwargs["user_name"] = user.get_username()
+        return super().create(**kwargs)
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="audit")
+
+class AuditEvent(models.Model):
+    """Append-only trail of every change to an assessment; never cascade-deleted."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="audit")
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    user_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=40)
     detail = models.JSONField(default=dict)
     at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditEventManager()
 
     class Meta:
         ordering = ["-at"]

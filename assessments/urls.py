@@ -42,5 +42,6 @@ urlpatterns = [
     path("assessments/<int:pk>/targets/", results.targets, name="targets"),
     path("assessments/<int:pk>/results/", results.results, name="results"),
     path("assessments/<int:pk>/report.pdf", reports.report_download, name="report_pdf"),
+    path("assessments/<int:pk>/marking/", reports.report_marking, name="report_marking"),
     path("assessments/<int:pk>/export.<slug:fmt>", reports.export_download, name="export"),
 ]

@@ -39,11 +39,16 @@ def _progress_by_assessment(assessments: list[Assessment]) -> dict[int, tuple[in
     return {a.pk: (answered.get(a.pk, 0), a.framework.question_count) for a in assessments}
 
 
+HOME_ROWS = 50  # the full lists are on the assessment list, with search and paging
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     uid = access.signed_in_id(user)
-    visible = list(
+    # Each list is filtered and bounded in the database, so the page costs the same for
+    # an administrator of thousands of organisations as for a respondent.
+    visible = (
         Assessment.objects.visible_to(user)
         .select_related("organisation", "framework", "cycle")
         .order_by("-cycle__starts_on", "organisation__name")
@@ -59,15 +64,15 @@ def home(request: HttpRequest) -> HttpResponse:
     portfolio = set(
         AdvisorAssignment.objects.filter(advisor_id=uid).values_list("organisation_id", flat=True)
     )
-    to_fill = [a for a in visible if a.organisation_id in member_orgs and a.is_editable]
+    to_fill = list(
+        visible.filter(organisation_id__in=member_orgs, status__in=Assessment.EDITABLE)[:HOME_ROWS]
+    )
     to_submit = [a for a in to_fill if a.organisation_id in coordinator_orgs]
-    to_review = [
-        a
-        for a in visible
-        if a.status == Assessment.Status.SUBMITTED
-        and (a.organisation_id in portfolio or user.is_superuser)
-    ]
-    recent_results = [a for a in visible if a.status == Assessment.Status.VALIDATED][:10]
+    submitted = visible.filter(status=Assessment.Status.SUBMITTED)
+    if not user.is_superuser:
+        submitted = submitted.filter(organisation_id__in=portfolio)
+    to_review = list(submitted[:HOME_ROWS])
+    recent_results = list(visible.filter(status=Assessment.Status.VALIDATED)[:10])
     progress = _progress_by_assessment(to_fill)
     fill_rows = [(a, *progress[a.pk]) for a in to_fill]
     return render(

@@ -7,6 +7,7 @@ documents every variable.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -56,19 +57,28 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-# "production" (set by `make serve`) turns on the production profile below:
-# DEBUG off, secure cookies, HSTS, SSL redirect, JSON logs, background tasks.
+# --- environment profile (issue #11) ---------------------------------------
+# DJANGO_ENV=production turns DEBUG off by default, requires a secret key and
+# allowed hosts, and switches on HSTS, SSL redirect, secure cookies and the
+# proxy SSL header (each still overridable by its own variable, see below).
 DJANGO_ENV = env_str("DJANGO_ENV", "development").strip().lower()
 PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
-# `make serve` generates a key once into var/secret_key when none is given.
+SECRET_KEY = env_str(
+    "DJANGO_SECRET_KEY", "" if PRODUCTION or not DEBUG else "dev-only-insecure-key-change-me"
+)
+# `make serve` generates a key once into var/secret_key when none is given (issue 12).
 _SECRET_KEY_FILE = Path(env_str("DJANGO_SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
 if not SECRET_KEY and _SECRET_KEY_FILE.is_file():
     SECRET_KEY = _SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    raise RuntimeError("DJANGO_SECRET_KEY must be set in production (or when DJANGO_DEBUG is off).")
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise RuntimeError("DJANGO_ALLOWED_HOSTS must be set in production.")
+# --- end environment profile ----------------------------------------------
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -80,9 +90,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth.mfa's security-key list
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
+    # accounts and security (issue #11)
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "accounts",
+    # end accounts and security
     "frameworks",
     "assessments",
 ]
@@ -90,7 +108,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ops.middleware.RequestIdMiddleware",
     "ops.middleware.MaintenanceMiddleware",
+    # Refuses an oversized body from its Content-Length before anything reads it.
+    "accounts.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,8 +119,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # accounts and security (issue #11): idle/absolute session expiry, the
+    # request's actor and address for the security log, MFA where required.
+    "accounts.middleware.SessionExpiryMiddleware",
+    "accounts.middleware.SecurityContextMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
+    # end accounts and security
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.security",
             ],
         },
     },
@@ -149,15 +179,106 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- accounts, passwords, MFA, lockout, sessions (issue #11) ----------------
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username+address before any check.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# django-allauth: log in by username or e-mail; no open sign-up (invitations only).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False  # the session ends with the browser, never "remember me"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # other sessions end; this one is kept
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Resilience] "
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# django-axes counts failed logins (database-backed, all processes share it);
+# allauth's own cache-based counter would lock earlier and per process.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+
+# allauth.mfa: TOTP, security keys (WebAuthn) and recovery codes. Required for
+# administrators, advisors, officials and the Django admin (accounts.mfa.mfa_required);
+# MFA_REQUIRED_FOR_EVERYONE extends that to every user.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a security key is a second factor, never the only one
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Resilience")
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_REQUIRED_FOR_EVERYONE = env_bool("MFA_REQUIRED_FOR_EVERYONE", False)
+
+# django-axes: lock a username from one address after AXES_FAILURE_LIMIT failures,
+# for AXES_COOLOFF_MINUTES; stored in the database so every process sees it.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0) or None
+AXES_VERBOSE = False
+
+# Sessions: a new key on login (Django), other sessions end on a password change
+# (the session auth hash), an idle timeout refreshed by every request (autosave
+# included) and an absolute lifetime, both enforced by accounts.middleware.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Invitations: a one-time link that expires.
+INVITATION_MAX_AGE_HOURS = env_int("INVITATION_MAX_AGE_HOURS", 72)
+
+# E-mail through Django's mailers: the console in development, SMTP in production
+# (or whatever EMAIL_BACKEND names), configured by the EMAIL_* variables.
+EMAIL_BACKEND_PATH = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_MAILER: dict[str, object] = {"BACKEND": EMAIL_BACKEND_PATH}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    _MAILER["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
+MAILERS = {"default": _MAILER}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Resilience <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# --- end accounts ----------------------------------------------------------
 
 LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ar", _("Arabic"))]
@@ -216,25 +337,44 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# --- transport and browser security (issue #11) ---------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool(
-    "DJANGO_SESSION_COOKIE_SECURE", env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
-)
-CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", PRODUCTION or not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", PRODUCTION)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (only then!).
+if env_bool("DJANGO_PROXY_SSL_HEADER", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sent on every response by accounts.middleware.SecurityHeadersMiddleware.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+# Largest request body accepted, judged from Content-Length before reading it.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", EVIDENCE_MAX_BYTES + 1024 * 1024)
+# Evidence quota per assessment (files and bytes).
+EVIDENCE_MAX_FILES_PER_ASSESSMENT = env_int("EVIDENCE_MAX_FILES_PER_ASSESSMENT", 200)
+EVIDENCE_MAX_BYTES_PER_ASSESSMENT = env_int("EVIDENCE_MAX_BYTES_PER_ASSESSMENT", 500 * 1024 * 1024)
+# --- end transport and browser security -----------------------------------
 
 # --- Production profile, background work, storage, e-mail, logs (ops/, issue 12) ---------
-# The transport-security names below are shared with the security profile
-# (DJANGO_SECURE_SSL_REDIRECT, DJANGO_SECURE_HSTS_SECONDS, ...); `make serve` on
-# plain http://127.0.0.1 turns redirect, HSTS and secure cookies off through them.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The security profile above decides; these names (DJANGO_SECURE_SSL_REDIRECT,
+# DJANGO_SECURE_HSTS_SECONDS, DJANGO_SESSION_COOKIE_SECURE, DJANGO_CSRF_COOKIE_SECURE)
+# override it one by one: `make serve` on plain http://127.0.0.1 turns redirect,
+# HSTS and secure cookies off through them.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE_SSL_REDIRECT)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
-if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):  # behind nginx terminating TLS
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
 
 # Static files: WhiteNoise serves compressed, content-hashed files after
@@ -294,24 +434,6 @@ REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 120)  # seconds per PDF
 REPORT_RENDER_MAX_MB = env_int("REPORT_RENDER_MAX_MB", 1024)  # address space per render
 HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 120)  # seconds since a heartbeat
 
-# E-mail (Django 6.1 MAILERS): printed to the console unless an SMTP host is configured.
-EMAIL_SMTP_HOST = env_str("DJANGO_EMAIL_HOST")
-MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {
-            "host": EMAIL_SMTP_HOST,
-            "port": env_int("DJANGO_EMAIL_PORT", 587),
-            "username": env_str("DJANGO_EMAIL_HOST_USER"),
-            "password": env_str("DJANGO_EMAIL_HOST_PASSWORD"),
-            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
-            "timeout": 20,
-        },
-    }
-    if EMAIL_SMTP_HOST
-    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-}
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "resilience@localhost")
 REMINDER_DAYS = env_int("REMINDER_DAYS", 7)  # respondents are reminded this close to a deadline
 
 # Logs: one JSON object per line with the request id in the production profile.

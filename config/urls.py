@@ -1,13 +1,24 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic.base import RedirectView
+
+# --- accounts (issue #11): every login goes through allauth (MFA, lockout) ---
+from accounts.admin_site import secure_admin_site
+
+secure_admin_site(admin.site)
+# --- end accounts
 
 urlpatterns = [
     path("", include("ops.urls")),  # /healthz, report status, e-mail preferences (issue 12)
     path("", include("assessments.urls")),
     path("frameworks/", include("frameworks.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # accounts (issue #11): allauth's pages, our invitations and people pages.
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("accounts.people_urls")),
+    # The old name of the login page, kept for links and bookmarks.
+    path("accounts/login/", RedirectView.as_view(pattern_name="account_login"), name="login"),
+    path("accounts/logout/", RedirectView.as_view(pattern_name="account_logout"), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

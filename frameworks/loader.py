@@ -20,6 +20,10 @@ from pydantic import ValidationError
 from frameworks.schema import FrameworkFile
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+# A framework file is a handful of levels deep (framework, domains, sections,
+# questions, thresholds); anything far deeper is refused before it can exhaust
+# the parser's recursion (issue #11).
+MAX_DEPTH = 32
 SUFFIXES = (".yaml", ".yml")
 INTERNAL_LABEL = re.compile(
     r"^(function-(after|before|wrap|plain)|constrained-\w+|nullable|union)\["
@@ -38,9 +42,25 @@ class LoadedFramework:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors, aliases and explicit tags."""
+    """SafeLoader that refuses anchors, aliases, explicit tags and deep nesting."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return self._compose_checked(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _compose_checked(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             raise yaml.constructor.ConstructorError(
@@ -118,6 +138,10 @@ def _describe(error: ValidationError) -> list[str]:
 def parse_text(text: str, name: str) -> object:
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+    except RecursionError:
+        raise FrameworkFileError(
+            f"{name}: the file is nested too deeply (more than {MAX_DEPTH} levels)"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""

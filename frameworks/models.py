@@ -42,6 +42,8 @@ class Framework(models.Model):
     bands = models.JSONField(_("score bands"), default=list)  # [{"level", "min_score"}]
     completeness_threshold = models.FloatField(_("completeness needed for a level"), default=0.8)
     comparable_with = models.JSONField(_("comparable earlier versions"), default=list)
+    # {"not"|"partial"|"largely"|"fully": {"label", "criteria"}}; {} = the generic scale
+    practice_scale = models.JSONField(_("practice scale"), default=dict)
     translations = models.JSONField(_("translations"), default=dict)
     content_hash = models.CharField(_("content hash"), max_length=64)
     source_name = models.CharField(_("source file"), max_length=255)
@@ -135,6 +137,7 @@ class Question(models.Model):
     level_descriptors = models.JSONField(_("level descriptors"), default=list)
     practice_level = models.PositiveSmallIntegerField(_("practice level"), null=True, blank=True)
     thresholds = models.JSONField(_("thresholds"), default=list)
+    thresholds_by_band = models.JSONField(_("thresholds by country size"), default=dict)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     recommendations = models.JSONField(_("recommendations"), default=dict)
     position = models.PositiveIntegerField()
@@ -153,12 +156,17 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
 
-    def spec(self) -> kinds.Spec:
+    def thresholds_for(self, band: str = "medium") -> tuple[tuple[float, float], ...]:
+        """(min, score) thresholds for a country of this size band."""
+        chosen = self.thresholds_by_band.get(band) or self.thresholds
+        return tuple((t["min"], t["score"]) for t in chosen)
+
+    def spec(self, band: str = "medium") -> kinds.Spec:
         """The kind-specific fields, as `frameworks.kinds` takes them."""
         return kinds.Spec(
             levels=tuple(self.level_descriptors),
             practice_level=self.practice_level,
-            thresholds=tuple((t["min"], t["score"]) for t in self.thresholds),
+            thresholds=self.thresholds_for(band),
             recommendations={int(k): v for k, v in self.recommendations.items()},
             unit=self.unit,
         )

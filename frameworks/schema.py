@@ -91,6 +91,17 @@ class Threshold(Strict):
     score: Annotated[float, Field(ge=0, le=1)]
 
 
+PracticeKey = Literal["not", "partial", "largely", "fully"]
+SizeBand = Literal["small", "medium", "large"]
+
+
+class PracticePoint(Strict):
+    """One point of the practice scale, with the observable criteria that earn it."""
+
+    label: Name
+    criteria: ShortText
+
+
 class Question(Strict):
     code: Code
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
@@ -103,6 +114,12 @@ class Question(Strict):
     levels: Annotated[list[ShortText], Field(max_length=SCALE_SIZE)] = []
     practice_level: Annotated[int, Field(ge=1, le=SCALE_SIZE)] | None = None
     thresholds: Annotated[list[Threshold], Field(max_length=20)] = []
+    # 'numeric' only: thresholds for countries of another size band, replacing
+    # `thresholds` (which hold for "medium") so that small and large countries are not
+    # scored on one absolute ruler.
+    thresholds_by_band: dict[
+        SizeBand, Annotated[list[Threshold], Field(min_length=1, max_length=20)]
+    ] = {}
     unit: Annotated[str, StringConstraints(max_length=40)] = ""
     recommendations: dict[Annotated[int, Field(ge=1, le=SCALE_SIZE)], LongText] = {}
 
@@ -113,6 +130,16 @@ class Question(Strict):
         if isinstance(data, dict) and data.get("required") is None:
             return {**data, "required": data.get("kind") != "text"}
         return data
+
+    @model_validator(mode="after")
+    def _bands_fit_kind(self) -> Question:
+        if self.thresholds_by_band and self.kind != "numeric":
+            raise ValueError("'thresholds_by_band' is only for 'numeric' questions")
+        for band, thresholds in self.thresholds_by_band.items():
+            minimums = [t.min for t in thresholds]
+            if any(b <= a for a, b in zip(minimums, minimums[1:], strict=False)):
+                raise ValueError(f"thresholds_by_band.{band}: 'min' values must increase strictly")
+        return self
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Question:
@@ -159,6 +186,7 @@ class Domain(Strict):
 
 class QuestionText(Strict):
     text: ShortText = ""
+    unit: Annotated[str, StringConstraints(max_length=40)] = ""
     guidance: LongText = ""
     evidence_hint: ShortText = ""
     levels: Annotated[list[ShortText], Field(max_length=SCALE_SIZE)] = []
@@ -170,9 +198,15 @@ class NodeText(Strict):
     description: ShortText = ""
 
 
+class PracticeText(Strict):
+    label: Annotated[str, StringConstraints(max_length=200)] = ""
+    criteria: ShortText = ""
+
+
 class Translation(Strict):
     name: Annotated[str, StringConstraints(max_length=200)] = ""
     description: LongText = ""
+    practice_scale: dict[PracticeKey, PracticeText] = {}
     scale: dict[Annotated[int, Field(ge=1, le=SCALE_SIZE)], NodeText] = {}
     domains: dict[Code, NodeText] = {}
     questions: dict[Code, QuestionText] = {}
@@ -186,6 +220,9 @@ class FrameworkFile(Strict):
     licence: Licence
     scale: Annotated[list[Level], Field(min_length=SCALE_SIZE, max_length=SCALE_SIZE)]
     scoring: Scoring
+    # The practice scale's four points defined with observable criteria (shown beside
+    # the answers); optional, but then all four.
+    practice_scale: dict[PracticeKey, PracticePoint] = {}
     domains: Annotated[list[Domain], Field(min_length=1, max_length=50)]
     translations: dict[Annotated[str, StringConstraints(pattern=LANG_PATTERN)], Translation] = {}
 
@@ -241,6 +278,10 @@ class FrameworkFile(Strict):
                     f"highest practice level {max(t for t in tagged if t is not None)}, "
                     "so it could never be reached"
                 )
+        if self.practice_scale and set(self.practice_scale) != set(kinds.PRACTICE_CHOICES):
+            raise ValueError(
+                "practice_scale: define all four points (not, partial, largely, fully)"
+            )
         if not any(kinds.get(q.kind).scored for d in self.domains for q in d.all_questions()):
             raise ValueError("the framework has no scored question")
         for lang, translation in self.translations.items():

@@ -85,6 +85,10 @@ def _question_row(
         level_descriptors=list(q.levels),
         practice_level=q.practice_level,
         thresholds=[{"min": t.min, "score": t.score} for t in q.thresholds],
+        thresholds_by_band={
+            band: [{"min": t.min, "score": t.score} for t in thresholds]
+            for band, thresholds in q.thresholds_by_band.items()
+        },
         unit=q.unit,
         recommendations={str(level): text for level, text in sorted(q.recommendations.items())},
         position=position,
@@ -107,6 +111,7 @@ def _store(item: LoadedFramework, revision: int) -> Framework:
         bands=[band.model_dump() for band in spec.scoring.bands],
         completeness_threshold=spec.scoring.completeness,
         comparable_with=list(spec.scoring.comparable_with),
+        practice_scale={key: point.model_dump() for key, point in spec.practice_scale.items()},
         translations=spec.model_dump(mode="json")["translations"],
         content_hash=item.content_hash,
         source_name=item.path.name,

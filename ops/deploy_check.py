@@ -327,6 +327,7 @@ def main() -> int:
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         "DJANGO_SESSION_COOKIE_SECURE": "0",
         "DJANGO_CSRF_COOKIE_SECURE": "0",
+        "DJANGO_PROXY_SSL_HEADER": "0",
         "DJANGO_LOG_LEVEL": "ERROR",
         "EVIDENCE_ROOT": str(tmp / "evidence"),
         "REPORT_CACHE_ROOT": str(tmp / "reports"),

@@ -31,6 +31,7 @@ PLAIN_HTTP = {
     "DJANGO_SECURE_HSTS_SECONDS": "0",
     "DJANGO_SESSION_COOKIE_SECURE": "0",
     "DJANGO_CSRF_COOKIE_SECURE": "0",
+    "DJANGO_PROXY_SSL_HEADER": "0",  # no proxy in front: nobody may claim https
 }
 
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.access import get_assessment_for_user
 from assessments.reports.exports import CONTENT_TYPES
-from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS
+from assessments.reports.marking import MarkingRefused, download_marking
 from ops.exports import export_job
 from ops.health import health
 from ops.models import NotificationPreference
@@ -46,9 +46,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's state as an htmx fragment: polls itself until the PDF is ready."""
     assessment, _can = get_assessment_for_user(request, pk, need="export")
-    tlp = request.GET.get("tlp", DEFAULT_TLP).upper()
-    if tlp not in TLP_MARKINGS:
-        return HttpResponseBadRequest(_("Choose a Traffic Light Protocol marking."))
+    try:  # a download may be stricter than the assessment's marking, never looser
+        tlp = download_marking(assessment, request.GET.get("tlp"))
+    except MarkingRefused as exc:
+        return HttpResponseBadRequest(str(exc))
     language = translation.get_language() or settings.LANGUAGE_CODE
     state = report_state(
         request, assessment, tlp=tlp, language=language, retry=request.GET.get("retry") == "1"

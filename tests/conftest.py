@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,65 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "correct horse battery staple"
+
+
+def mark_mfa_passed(client: Client, user) -> None:  # type: ignore[no-untyped-def]
+    """Record in the client's session that `user` passed a second factor, as allauth
+    does after a correct code. Test-only: production never skips the code step."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "username": user.get_username()},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _mfa_passed_on_force_login(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """`client.force_login(user)` stands for a complete login, second factor included
+    (tests marked `real_mfa` see the enforcement as a person would)."""
+    if request.node.get_closest_marker("real_mfa"):
+        return
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        original(self, user, backend)
+        mark_mfa_passed(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _login_with_a_request(monkeypatch):  # type: ignore[no-untyped-def]
+    """django-axes needs the request to count attempts; `client.login` has none."""
+    from django.http import HttpRequest
+
+    original = Client.login
+
+    def login(self, **credentials):  # type: ignore[no-untyped-def]
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials["request"] = request
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """allauth keeps rate limits and used TOTP codes in the cache: one test's must
+    not reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

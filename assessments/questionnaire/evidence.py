@@ -112,6 +112,7 @@ def evidence_add(
             )
             if response.evidence.count() >= MAX_EVIDENCE_PER_RESPONSE:
                 raise EvidenceRejected(_("This answer already has the maximum number of files."))
+            _check_assessment_quota(assessment, upload.size)
             evidence = Evidence.objects.create(
                 response=response,
                 original_name=name,
@@ -132,6 +133,25 @@ def evidence_add(
     except BaseException:
         storage.delete(stored)
         raise
+
+
+def _check_assessment_quota(assessment: Assessment, size: int) -> None:
+    """Evidence quota per assessment (files and bytes), issue #11."""
+    from django.db.models import Count, Sum
+
+    used = Evidence.objects.filter(response__assessment=assessment).aggregate(
+        files=Count("id"), size=Sum("size")
+    )
+    if used["files"] >= settings.EVIDENCE_MAX_FILES_PER_ASSESSMENT:
+        raise EvidenceRejected(
+            _("This assessment already has %(n)d files, the most it may hold.")
+            % {"n": settings.EVIDENCE_MAX_FILES_PER_ASSESSMENT}
+        )
+    if (used["size"] or 0) + size > settings.EVIDENCE_MAX_BYTES_PER_ASSESSMENT:
+        raise EvidenceRejected(
+            _("This file would take the assessment's evidence over its quota of %(mb).0f MB.")
+            % {"mb": settings.EVIDENCE_MAX_BYTES_PER_ASSESSMENT / 1_048_576}
+        )
 
 
 def evidence_delete(*, evidence: Evidence, user) -> None:

@@ -21,6 +21,9 @@ from assessments.services import (
 from frameworks.kinds import MAX_TEXT
 from frameworks.models import Question
 
+# The evidence link's column size (Response.evidence_link), re-checked here (issue #11).
+MAX_LINK = 500
+
 
 def response_save(
     *,
@@ -42,6 +45,11 @@ def response_save(
     comment = (comment or "").strip()
     if len(comment) > MAX_TEXT:
         raise InvalidAnswer(_("Keep the comment under %(max)d characters.") % {"max": MAX_TEXT})
+    evidence_link = (evidence_link or "").strip()
+    if len(evidence_link) > MAX_LINK:
+        raise InvalidAnswer(
+            _("Keep the evidence link under %(max)d characters.") % {"max": MAX_LINK}
+        )
     try:
         with transaction.atomic():
             locked = lock_for_update(assessment)

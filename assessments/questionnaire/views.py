@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.security_log import security_log
 from assessments.access import get_assessment_for_user
 from assessments.models import (
     Assessment,
@@ -35,7 +36,7 @@ from assessments.services import (
     InvalidAnswer,
 )
 from frameworks import kinds
-from frameworks.i18n import localize_domains, localize_questions
+from frameworks.i18n import localize_domains, localize_questions, practice_scale
 from frameworks.models import Domain, Question
 
 
@@ -144,7 +145,7 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
         Question.objects.filter(domain=domain).select_related("section").order_by("position")
     )
     localize_domains(assessment.framework, [*domains, *{q.section for q in questions if q.section}])
-    localize_questions(assessment.framework, questions)
+    fallback = localize_questions(assessment.framework, questions)
     status = 200
     conflicts: dict[int, Response] = {}
     errors = 0
@@ -162,6 +163,8 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
             return redirect("questionnaire", pk=pk, domain_pk=domain.pk)
         status = 409 if conflicts else 400
     cards = _question_cards(assessment, questions, data=data, conflicts=conflicts)
+    for card in cards:
+        card["fallback"] = fallback.get(card["question"].pk, set())
     progress = _domain_progress(assessment, domains)
     index = domains.index(domain)
     sections: list[tuple[Domain | None, list[dict]]] = []
@@ -181,6 +184,7 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
         "next": domains[index + 1] if index + 1 < len(domains) else None,
         "errors": errors,
         "conflict_count": len(conflicts),
+        "practice_scale": practice_scale(assessment.framework),
     }
     return render(request, "assessments/questionnaire.html", context, status=status)
 
@@ -363,4 +367,5 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    security_log("evidence", request=request, obj=evidence, assessment=assessment.pk)
     return response

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.security_log import security_log
 from assessments.access import get_assessment_for_user
 from assessments.reports.exports import CONTENT_TYPES, FORMATS, export
-from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
+from assessments.reports.marking import MarkingRefused, download_marking, marking_set
+from assessments.reports.pdf import report_pdf
 from ops.reports import in_background, report_state, report_status_context
 
 
@@ -25,9 +28,10 @@ def _download_name(assessment, extension: str) -> str:
 @login_required
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _can = get_assessment_for_user(request, pk, need="export")
-    tlp = request.GET.get("tlp", DEFAULT_TLP).upper()
-    if tlp not in TLP_MARKINGS:
-        return HttpResponseBadRequest(_("Choose a Traffic Light Protocol marking."))
+    try:
+        tlp = download_marking(assessment, request.GET.get("tlp"))
+    except MarkingRefused as exc:
+        return HttpResponseBadRequest(str(exc))
     # Background reports (ops.reports): a cached PDF at once, otherwise a page that
     # waits for the worker; with the immediate backend it renders here as before.
     if in_background():
@@ -44,6 +48,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
         pdf = state.pdf
     else:
         pdf, _cached = report_pdf(assessment, tlp=tlp)
+    security_log("report", request=request, obj=assessment, tlp=tlp)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "pdf")}"'
     response["Cache-Control"] = "private, no-store"
@@ -57,6 +62,24 @@ def export_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     response = HttpResponse(export(assessment, fmt), content_type=CONTENT_TYPES[fmt])
+    security_log("export", request=request, obj=assessment, format=fmt)
     response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, fmt)}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@login_required
+def report_marking(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the report's TLP marking (coordinator, advisor or administrator)."""
+    assessment, _can = get_assessment_for_user(request, pk, need="set_marking")
+    try:
+        marking_set(assessment=assessment, user=request.user, tlp=request.POST.get("tlp", ""))
+    except MarkingRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        security_log("tlp_set", request=request, obj=assessment, tlp=assessment.tlp)
+        messages.success(
+            request, _("Reports are now marked TLP:%(tlp)s.") % {"tlp": assessment.tlp}
+        )
+    return redirect("results", pk=pk)

@@ -118,7 +118,7 @@ def compute_result(assessment: Assessment, responses: list[Response] | None = No
     """Score today's rows (drafts, and validation itself)."""
     if responses is None:
         responses = load_responses(assessment)
-    fdef = framework_def(assessment.framework)
+    fdef = framework_def(assessment.framework, assessment.organisation.size_band)
     targets = targets_of(assessment)
     own = scoring.score_assessment(fdef, answers_of(responses, moderated=False), targets)
     moderated = any(r.is_moderated for r in responses)
@@ -154,7 +154,9 @@ def scores_of(assessment: Assessment, responses: list[Response]) -> Scores:
     """What is shown for the assessment: the frozen result once validated, else live."""
     frozen = assessment.frozen_result or {}
     if assessment.status == Assessment.Status.VALIDATED and frozen.get("format") == FROZEN_FORMAT:
-        return Scores.from_frozen(frozen, framework_def(assessment.framework))
+        return Scores.from_frozen(
+            frozen, framework_def(assessment.framework, assessment.organisation.size_band)
+        )
     return compute_result(assessment, responses)
 
 

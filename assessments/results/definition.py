@@ -13,7 +13,9 @@ from frameworks.models import Domain, Framework, Question
 
 
 @lru_cache(maxsize=64)
-def _framework_def_cached(framework_id: int, content_hash: str) -> scoring.FrameworkDef:
+def _framework_def_cached(
+    framework_id: int, content_hash: str, band: str = "medium"
+) -> scoring.FrameworkDef:
     # Framework revisions never change, so their scoring definition is cached per process.
     framework = Framework.objects.get(pk=framework_id)
     domains = tuple(
@@ -30,7 +32,7 @@ def _framework_def_cached(framework_id: int, content_hash: str) -> scoring.Frame
             weight=q.weight,
             text=q.text,
             practice_level=q.practice_level,
-            thresholds=tuple((t["min"], t["score"]) for t in q.thresholds),
+            thresholds=q.thresholds_for(band),
             recommendations=tuple((int(k), v) for k, v in sorted(q.recommendations.items())),
         )
         for q in Question.objects.filter(framework=framework)
@@ -47,5 +49,6 @@ def _framework_def_cached(framework_id: int, content_hash: str) -> scoring.Frame
     )
 
 
-def framework_def(framework: Framework) -> scoring.FrameworkDef:
-    return _framework_def_cached(framework.pk, framework.content_hash)
+def framework_def(framework: Framework, band: str = "medium") -> scoring.FrameworkDef:
+    """The scoring definition; numeric thresholds for a country of the given size band."""
+    return _framework_def_cached(framework.pk, framework.content_hash, band)

@@ -11,10 +11,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.security_log import security_log
 from assessments.access import get_assessment_for_user
 from assessments.models import Cycle
 from assessments.reports.exports import CONTENT_TYPES, write_csv, write_xlsx
-from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS
+from assessments.reports.marking import allowed_markings, marking_of
+from assessments.reports.pdf import TLP_MARKINGS
 from assessments.results.assemble import build_results
 from assessments.results.portfolio import build_portfolio, portfolio_table
 from assessments.results.present import results_context
@@ -35,8 +37,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "can": can,
-            "tlp_markings": TLP_MARKINGS,
-            "default_tlp": DEFAULT_TLP,
+            "tlp_markings": allowed_markings(assessment),
+            "default_tlp": marking_of(assessment),
+            "all_tlp_markings": TLP_MARKINGS,
             "report_in_background": in_background(),  # ops.reports
         }
     )
@@ -99,6 +102,13 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             return redirect("export_status", job_id=job_id)
         table = portfolio_table(data)
         content = write_csv(table) if fmt == "csv" else write_xlsx({"Portfolio": table})
+        security_log(
+            "export",
+            request=request,
+            format=fmt,
+            portfolio=data.framework.key,
+            cycle=data.cycle.name,
+        )
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         response["Cache-Control"] = "private, no-store"

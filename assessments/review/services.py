@@ -72,7 +72,10 @@ def assessment_return(*, assessment: Assessment, user, note: str) -> Assessment:
         if locked.status != Assessment.Status.SUBMITTED:
             raise AssessmentLocked(_("Only a submitted assessment can be returned."))
         locked.status = Assessment.Status.RETURNED
-        locked.review_note = note.strip()[:MAX_TEXT]
+        note = note.strip()
+        if len(note) > MAX_TEXT:
+            raise InvalidAnswer(_("Keep the note under %(max)d characters.") % {"max": MAX_TEXT})
+        locked.review_note = note
         locked.save(update_fields=["status", "review_note", "updated_at"])
         AuditEvent.objects.create(
             assessment=locked, user=user, action="returned", detail={"note": locked.review_note}

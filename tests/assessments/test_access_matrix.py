@@ -92,6 +92,11 @@ MATRIX: dict[str, dict[tuple[str, str], str]] = {
         ("GET", "draft"): "login 200 200 200 200 200 404",
         ("GET", "submitted"): "login 200 200 200 200 200 404",
     },
+    # Issue #11: the coordinator, the advisor or an administrator sets the marking.
+    "report_marking": {
+        ("POST", "draft"): "login 302 403 302 403 302 404",
+        ("POST", "submitted"): "login 302 403 302 403 302 404",
+    },
     "export": {
         ("GET", "draft"): "login 200 200 200 200 200 404",
         ("GET", "submitted"): "login 200 200 200 200 200 404",
@@ -196,6 +201,8 @@ class World:
             return {f"q{self.question.pk}-file": pdf()}
         if name == "review":
             return {"decision": "return", "note": "Please attach the strategy."}
+        if name == "report_marking":
+            return {"tlp": "RED"}
         if name == "targets":
             return {f"d{d.pk}": "4" for d in self.domains}
         return {}
@@ -367,7 +374,8 @@ def test_refused_writes_change_nothing(world: World) -> None:
     for actor in ("carol", "olivia", "root", "charlie", "anonymous"):
         client = client_for(world, actor)
         for name, cells in MATRIX.items():
-            if ("POST", "draft") in cells:
+            columns = dict(zip(ACTORS, cells.get(("POST", "draft"), "").split(), strict=False))
+            if columns and columns[actor] != "302":  # 302: a write this actor may make
                 request(client, "POST", world.url(name), world.post_data(name))
     assert snapshot() == before
 
@@ -378,7 +386,7 @@ def snapshot() -> tuple:
         list(Response.objects.order_by("pk").values_list("pk", "value", "comment", "version")),
         list(Evidence.objects.order_by("pk").values_list("pk", flat=True)),
         list(TargetLevel.objects.order_by("pk").values_list("pk", "level")),
-        list(Assessment.objects.order_by("pk").values_list("pk", "status")),
+        list(Assessment.objects.order_by("pk").values_list("pk", "status", "tlp")),
         AuditEvent.objects.count(),
     )
 

@@ -102,7 +102,7 @@ def test_a_form_post_with_the_token_is_accepted(world: World) -> None:
 
 def test_logging_in_needs_a_token(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
-    credentials = {"username": "alice", "password": PASSWORD}
+    credentials = {"login": "alice", "password": PASSWORD}
     assert refused_for_csrf(client.post(reverse("login"), credentials))
     assert "_auth_user_id" not in client.session
     client.get(reverse("login"))

@@ -397,7 +397,7 @@ def test_the_coordinator_downloads_every_format(
     assert response["Content-Disposition"] == (
         f'attachment; filename="alpha-agency-mini-2026.{fmt}"'
     )
-    assert response["Cache-Control"] == "private, no-store"
+    assert response["Cache-Control"] == "no-store, private"
     if fmt == "json":
         assert json.loads(response.content)["assessment"]["id"] == assessment.pk
     elif fmt == "csv":

@@ -498,7 +498,7 @@ def test_members_advisers_and_officials_download_the_report(
         assert response["Content-Disposition"] == (
             'attachment; filename="alpha-agency-mini-2026.pdf"'
         ), name
-        assert response["Cache-Control"] == "private, no-store", name
+        assert response["Cache-Control"] == "no-store, private", name
         metadata = PdfReader(io.BytesIO(response.content)).metadata
         assert metadata.subject == "TLP:AMBER", name  # the default marking
         assert metadata.author == "Alpha Agency", name

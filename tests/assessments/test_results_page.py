@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Assessment, Cycle, Organisation, Response
+from assessments.models import Assessment, AuditEvent, Cycle, Organisation, Response
 from assessments.results.assemble import freeze
 from assessments.results.releases import peer_release_round
 from tests.conftest import answer_all
@@ -37,6 +37,7 @@ def frozen(framework, cycle, alice) -> dict:  # type: ignore[no-untyped-def]
     answer_all(a, alice, {"GOV-01": "2", "GOV-02": "partial", "OPS-01": "no", "OPS-02": "4"})
     result = freeze(a)[1]
     Response.objects.filter(assessment=a).delete()
+    AuditEvent.objects.filter(assessment=a).delete()  # audit rows are protected
     a.delete()
     org.delete()
     return result

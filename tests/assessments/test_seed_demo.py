@@ -8,6 +8,7 @@ the module is done; each test still runs in its own rolled-back transaction.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 from django.urls import reverse
 
 from assessments.demo import CAST, DEFAULT_PASSWORD, DEMO_ORG, OUTSIDER_ORG
@@ -22,6 +24,13 @@ from assessments.models import Assessment, Organisation, Response
 from frameworks.models import Framework
 
 FRAMEWORKS = settings.BASE_DIR / "frameworks" / "data"
+
+
+def _request() -> HttpRequest:
+    """django-axes counts attempts per address, so authenticate() needs a request."""
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
+    return request
 
 
 def _counts() -> dict[str, int]:
@@ -83,15 +92,18 @@ def test_every_demo_user_can_log_in_with_the_default_password(seeded, db, client
 def test_the_password_option_changes_every_demo_password(seeded, db):
     call_command("seed_demo", "--password", "another-secret", stdout=io.StringIO())
     for person in CAST.values():
-        assert authenticate(username=person.username, password="another-secret") is not None
-        assert authenticate(username=person.username, password=DEFAULT_PASSWORD) is None
+        assert (
+            authenticate(_request(), username=person.username, password="another-secret")
+            is not None
+        )
+        assert authenticate(_request(), username=person.username, password=DEFAULT_PASSWORD) is None
     assert _counts() == seeded["second"]
 
 
 def test_a_short_password_is_refused(seeded, db):
     with pytest.raises(CommandError, match="at least 8 characters"):
         call_command("seed_demo", "--password", "short", stdout=io.StringIO())
-    assert authenticate(username="coordinator", password=DEFAULT_PASSWORD) is not None
+    assert authenticate(_request(), username="coordinator", password=DEFAULT_PASSWORD) is not None
 
 
 def test_there_are_enough_organisations_for_peer_groups(seeded, db):
@@ -145,3 +157,35 @@ def test_the_respondent_can_open_the_draft_and_its_results(seeded, db, client):
     assert results.context["overall_median"] is not None
     client.force_login(get_user_model().objects.get(username="outsider"))
     assert client.get(reverse("results", args=[draft.pk])).status_code == 404
+
+
+# --- accounts and security (issue #11) ----------------------------------------------
+
+
+def test_the_demo_administrator_advisor_and_official_have_totp(seeded, db):
+    from allauth.mfa.models import Authenticator
+
+    with_totp = set(
+        Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list(
+            "user__username", flat=True
+        )
+    )
+    assert with_totp == {"admin", "advisor", "official"}
+
+
+def test_demo_totp_prints_the_current_code(seeded, db):
+    from accounts.demo import current_code
+
+    out = io.StringIO()
+    call_command("demo_totp", "advisor", stdout=out)
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert code == current_code(get_user_model().objects.get(username="advisor"))
+
+
+def test_demo_totp_knows_only_demo_users_with_a_factor(seeded, db):
+    with pytest.raises(CommandError, match="no TOTP"):
+        call_command("demo_totp", "respondent", stdout=io.StringIO())
+    get_user_model().objects.create_user(username="someone", password="x" * 12)
+    with pytest.raises(CommandError, match="not a demo user"):
+        call_command("demo_totp", "someone", stdout=io.StringIO())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -84,3 +85,18 @@ def test_importing_the_folder_twice_changes_nothing_the_second_time() -> None:
     assert second.getvalue().count(" rev. 1 unchanged") == 3
     assert counts[0] == 3
     assert (Framework.objects.count(), Domain.objects.count(), Question.objects.count()) == counts
+
+
+def test_the_first_editions_stay_importable_beside_the_current_ones(db):
+    from django.core.management import call_command
+
+    from frameworks.models import Framework
+
+    root = Path(__file__).resolve().parents[2] / "frameworks"
+    call_command("import_framework", str(root / "first-edition"), stdout=open("/dev/null", "w"))
+    call_command("import_framework", str(root / "data"), stdout=open("/dev/null", "w"))
+    for key in ("national-strategy", "cybersecurity-capacity", "incident-response"):
+        versions = list(
+            Framework.objects.filter(key=key).order_by("revision").values_list("version", flat=True)
+        )
+        assert versions[0] == "1.0"

@@ -104,6 +104,7 @@ def test_the_production_profile_logs_json(monkeypatch) -> None:  # type: ignore[
 
     monkeypatch.setenv("DJANGO_ENV", "production")
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "assess.example.org")
     try:
         production = importlib.reload(settings_module)
         assert production.LOGGING["handlers"]["console"]["formatter"] == "json"
@@ -124,6 +125,7 @@ def test_plain_http_overrides_turn_redirect_hsts_and_secure_cookies_off(monkeypa
 
     monkeypatch.setenv("DJANGO_ENV", "production")
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "assess.example.org")
     monkeypatch.setenv("DJANGO_SECURE_SSL_REDIRECT", flag)
     monkeypatch.setenv("DJANGO_SECURE_HSTS_SECONDS", "0")
     monkeypatch.setenv("DJANGO_SESSION_COOKIE_SECURE", flag)

@@ -26,6 +26,10 @@ class Command(BaseCommand):
             f"Demo data ready: {summary['organisations']} organisations, "
             f"{summary['assessments_created']} assessments created this run."
         )
+        for username in summary["skipped"]:  # type: ignore[attr-defined]
+            self.stderr.write(
+                f"  {username}: an existing account that seed_demo did not create; left unchanged."
+            )
         self.stdout.write(f"Demo logins (password for all: {password}):")
         roles = {
             "admin": "administrator",
@@ -36,4 +40,10 @@ class Command(BaseCommand):
             "outsider": "respondent of another organisation",
         }
         for key, person in CAST.items():
-            self.stdout.write(f"  {person.username:<12} {roles[key]}")
+            mfa = f"  (second factor: manage.py demo_totp {person.username})"
+            needs_code = key in ("admin", "advisor", "official")
+            self.stdout.write(f"  {person.username:<12} {roles[key]}{mfa if needs_code else ''}")
+        self.stdout.write(
+            "Administrator, advisor and official log in with a TOTP code: "
+            ".venv/bin/python manage.py demo_totp advisor  prints the current one."
+        )

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from frameworks.coverage import coverage
 from frameworks.loader import load_many
 from frameworks.services import VersionClash, frameworks_import
 
@@ -40,9 +41,15 @@ class Command(BaseCommand):
             self.stderr.write(str(exc))
             raise CommandError("nothing was imported.", returncode=1) from None
         prefix = "[dry run] " if dry_run else ""
+        specs = {item.path.name: item.spec for item in loaded}
         for outcome in outcomes:
+            shares = ", ".join(
+                f"{lang} {done * 100 // total if total else 100}% ({done}/{total})"
+                for lang, (done, total) in coverage(specs[outcome.name]).items()
+            )
             self.stdout.write(
                 f"{prefix}{outcome.name}: {outcome.key} rev. {outcome.revision} {outcome.status}"
+                + (f"; translations: {shares}" if shares else "")
             )
         changed = sum(o.status != "unchanged" for o in outcomes)
         verb = "would change" if dry_run else "changed"
