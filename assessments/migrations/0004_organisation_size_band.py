@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_peer_releases'),
+        ('assessments', '0003_tlp_and_audit_keeps_actor'),
     ]
 
     operations = [
