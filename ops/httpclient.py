@@ -70,7 +70,8 @@ class Session:
             raise RuntimeError(f"login page answered {form.status}")
         reply = self.post(
             "/accounts/login/",
-            {"csrfmiddlewaretoken": match.group(1), "username": username, "password": password},
+            # allauth's form calls the username field "login".
+            {"csrfmiddlewaretoken": match.group(1), "login": username, "password": password},
         )
         if reply.status != 200 or 'name="password"' in reply.text:
             raise RuntimeError(f"login as {username} failed ({reply.status})")
