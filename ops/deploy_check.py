@@ -343,9 +343,9 @@ def main() -> int:
         for step in (["migrate", "--noinput", "-v0"], ["import_framework", "frameworks/data"]):
             subprocess.run([py, "manage.py", *step], cwd=BASE_DIR, env=env, check=True,
                            stdout=subprocess.DEVNULL)  # fmt: skip
-        if not (BASE_DIR / "staticfiles" / "staticfiles.json").is_file():
-            subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"],
-                           cwd=BASE_DIR, env=env, check=True)  # fmt: skip
+        # Pages name hashed static files: the manifest must match this code.
+        subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"],
+                       cwd=BASE_DIR, env=env, check=True)  # fmt: skip
         plan = json.loads(
             subprocess.run(
                 [py, "-c", "import django, json; django.setup(); "
@@ -401,7 +401,11 @@ def main() -> int:
         logins = time.monotonic()
         for thread in threads:
             thread.start()
-        start.wait(timeout=300)  # every respondent logged in through the form
+        try:
+            start.wait(timeout=300)  # every respondent logged in through the form
+        except threading.BrokenBarrierError:
+            print(f"logins failed: {fatal[:3]}")
+            return 1
         load_started = time.monotonic()
         print(f"{len(plan)} respondents logged in ({load_started - logins:.1f} s); "
               f"autosaving for {seconds:.0f} s")  # fmt: skip
