@@ -67,10 +67,10 @@ DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 SECRET_KEY = env_str(
     "DJANGO_SECRET_KEY", "" if PRODUCTION or not DEBUG else "dev-only-insecure-key-change-me"
 )
-# `make serve` generates a key once into var/secret_key when none is given (issue 12).
-_SECRET_KEY_FILE = Path(env_str("DJANGO_SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
-if not SECRET_KEY and _SECRET_KEY_FILE.is_file():
-    SECRET_KEY = _SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
+# `make serve` generates a key once into var/secret_key when none is given and
+# names that file in DJANGO_SECRET_KEY_FILE (issue 12); only a named file is read.
+if not SECRET_KEY and env_str("DJANGO_SECRET_KEY_FILE"):
+    SECRET_KEY = Path(env_str("DJANGO_SECRET_KEY_FILE")).read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     raise RuntimeError("DJANGO_SECRET_KEY must be set in production (or when DJANGO_DEBUG is off).")
 ALLOWED_HOSTS = env_list(

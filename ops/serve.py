@@ -64,6 +64,8 @@ def production_env(host: str, port: int) -> dict[str, str]:
     env.setdefault("DJANGO_ALLOWED_HOSTS", ",".join(sorted(hosts)))
     env.setdefault("DJANGO_SITE_URL", f"http://{host}:{port}")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    if not env.get("DJANGO_SECRET_KEY"):
+        env["DJANGO_SECRET_KEY_FILE"] = str(secret_key_file())
     return env
 
 
