@@ -5,11 +5,13 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: WeasyPrint (Pango, HarfBuzz, fonts covering Latin and Arabic),
-# Chromium for browser tests, poppler-utils to look at PDFs.
+# Chromium for browser tests, poppler-utils to look at PDFs, postgresql-client for
+# `manage.py backup`/`restore` on PostgreSQL (pg_dump, pg_restore).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-	libfontconfig1 fonts-noto-core fonts-dejavu-core chromium poppler-utils gettext
+	libfontconfig1 fonts-noto-core fonts-dejavu-core chromium poppler-utils postgresql-client \
+	gettext
 
-.PHONY: run test setup system venv db lint check clean bench load messages
+.PHONY: run serve deploy-check test setup system venv db lint check clean bench load messages
 
 # The first interpreter that runs and is Python >= 3.12 (pyenv shims may not run).
 PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)
@@ -24,6 +26,17 @@ run: setup db
 	@echo "Second factor for admin, advisor and official: $(PY) manage.py demo_totp advisor"
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production profile on this machine: gunicorn + WhiteNoise + a task worker,
+# PostgreSQL when DATABASE_URL names it, tuned SQLite otherwise (ops/serve.py).
+# DEMO=1 also loads the demo data.
+serve: setup
+	@$(PY) -m ops.serve --host $(HOST) --port $(PORT) $(if $(DEMO),--demo)
+
+# Loopback load test: PostgreSQL, two app servers behind a round-robin proxy, one
+# worker, 50 respondents autosaving, one app server killed mid-run (ops/deploy_check.py).
+deploy-check: setup
+	@$(PY) -m ops.deploy_check
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -67,6 +67,10 @@ DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 SECRET_KEY = env_str(
     "DJANGO_SECRET_KEY", "" if PRODUCTION or not DEBUG else "dev-only-insecure-key-change-me"
 )
+# `make serve` generates a key once into var/secret_key when none is given and
+# names that file in DJANGO_SECRET_KEY_FILE (issue 12); only a named file is read.
+if not SECRET_KEY and env_str("DJANGO_SECRET_KEY_FILE"):
+    SECRET_KEY = Path(env_str("DJANGO_SECRET_KEY_FILE")).read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     raise RuntimeError("DJANGO_SECRET_KEY must be set in production (or when DJANGO_DEBUG is off).")
 ALLOWED_HOSTS = env_list(
@@ -78,6 +82,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "ops",  # before django_tasks_db: its `db_worker` adds a heartbeat to the package's
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -100,6 +106,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestIdMiddleware",
+    "ops.middleware.MaintenanceMiddleware",
     # Refuses an oversized body from its Content-Length before anything reads it.
     "accounts.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -147,8 +155,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite by default, tuned for several concurrent writers (autosave from many
-# browsers): WAL journal, IMMEDIATE transactions and a busy timeout.
-# PostgreSQL (or anything dj-database-url understands) through DATABASE_URL.
+# browsers): WAL journal, IMMEDIATE transactions and a busy timeout. The same
+# tuning applies to `DATABASE_URL=sqlite:///...`, which dj-database-url would
+# otherwise drop. PostgreSQL (or anything dj-database-url understands) through
+# DATABASE_URL.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     import dj_database_url
@@ -159,15 +174,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                ),
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -358,9 +368,98 @@ EVIDENCE_MAX_FILES_PER_ASSESSMENT = env_int("EVIDENCE_MAX_FILES_PER_ASSESSMENT",
 EVIDENCE_MAX_BYTES_PER_ASSESSMENT = env_int("EVIDENCE_MAX_BYTES_PER_ASSESSMENT", 500 * 1024 * 1024)
 # --- end transport and browser security -----------------------------------
 
+# --- Production profile, background work, storage, e-mail, logs (ops/, issue 12) ---------
+# The security profile above decides; these names (DJANGO_SECURE_SSL_REDIRECT,
+# DJANGO_SECURE_HSTS_SECONDS, DJANGO_SESSION_COOKIE_SECURE, DJANGO_CSRF_COOKIE_SECURE)
+# override it one by one: `make serve` on plain http://127.0.0.1 turns redirect,
+# HSTS and secure cookies off through them.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE_SSL_REDIRECT)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
+
+# Static files: WhiteNoise serves compressed, content-hashed files after
+# `collectstatic` when DEBUG is off (the development server serves them otherwise).
+# Evidence and cached reports go through the Storage API: a private local folder by
+# default (never web-served), S3-compatible object storage when STORAGE_S3_BUCKET is set.
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+
+
+def _private_storage(folder: str, root_setting: str) -> dict:
+    if STORAGE_S3_BUCKET:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": STORAGE_S3_BUCKET,
+                "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL") or None,
+                "region_name": env_str("STORAGE_S3_REGION") or None,
+                "location": folder,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+    return {"BACKEND": "ops.storage.PrivateFileStorage", "OPTIONS": {"root_setting": root_setting}}
+
+
+if not DEBUG:  # the development server serves static files itself
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+WHITENOISE_MAX_AGE = 3600  # hashed files get a year (immutable) regardless
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+    "evidence": _private_storage("evidence", "EVIDENCE_ROOT"),
+    "reports": _private_storage("reports", "REPORT_CACHE_ROOT"),
+}
+
+# Background work (Django's tasks framework). "immediate" runs a task inside the
+# request (the development default); "database" queues it for `manage.py db_worker`,
+# which may run on another machine (the production default).
+TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "database" if PRODUCTION else "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend"
+    }
+}
+REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 120)  # seconds per PDF render
+REPORT_RENDER_MAX_MB = env_int("REPORT_RENDER_MAX_MB", 1024)  # address space per render
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 120)  # seconds since a heartbeat
+
+REMINDER_DAYS = env_int("REMINDER_DAYS", 7)  # respondents are reminded this close to a deadline
+
+# Logs: one JSON object per line with the request id in the production profile.
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logging.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "ops.requests": {"level": "INFO" if PRODUCTION else "WARNING"},
+        "django_tasks_db": {"level": "INFO" if PRODUCTION else "WARNING"},
+        "django.tasks": {"level": "INFO" if PRODUCTION else "WARNING"},
+    },
 }

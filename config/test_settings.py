@@ -14,3 +14,10 @@ EVIDENCE_ROOT = _TMP / "evidence"
 REPORT_CACHE_ROOT = _TMP / "reports"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Tasks run inside the test (deterministic); tests of the queue run the worker in-process.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -10,6 +10,7 @@ secure_admin_site(admin.site)
 # --- end accounts
 
 urlpatterns = [
+    path("", include("ops.urls")),  # /healthz, report status, e-mail preferences (issue 12)
     path("", include("assessments.urls")),
     path("frameworks/", include("frameworks.urls")),
     # accounts (issue #11): allauth's pages, our invitations and people pages.

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Assessment, AuditEvent, Evidence, Response
 from assessments.services import AssessmentLocked, touch
 from frameworks.models import Question
+from ops.storage import evidence_storage
 
 # extension -> MIME type; the content must agree with the extension.
 ALLOWED = {
@@ -92,15 +94,14 @@ def evidence_add(
         raise EvidenceRejected(
             _("The file's content does not match its name (.%(ext)s).") % {"ext": extension}
         )
-    root = Path(settings.EVIDENCE_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    stored = secrets.token_hex(24)
+    # Stored through the Storage API (ops.storage: a private folder or S3); a write
+    # that fails part-way (disk full) leaves nothing behind.
+    storage = evidence_storage()
     digest = hashlib.sha256()
-    target = root / stored
-    with target.open("xb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            out.write(chunk)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    stored = storage.save(secrets.token_hex(24), upload)
     try:
         with transaction.atomic():
             assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
@@ -129,8 +130,8 @@ def evidence_add(
                 detail={"question": question.code, "name": name},
             )
             return evidence
-    except Exception:
-        target.unlink(missing_ok=True)
+    except BaseException:
+        storage.delete(stored)
         raise
 
 
@@ -168,10 +169,14 @@ def evidence_delete(*, evidence: Evidence, user) -> None:
             action="evidence_deleted",
             detail={"question": response.question.code, "name": evidence.original_name},
         )
-        path = evidence_path(evidence)
+        stored = evidence.stored_name
         evidence.delete()
-    path.unlink(missing_ok=True)
+    evidence_storage().delete(stored)
 
 
-def evidence_path(evidence: Evidence) -> Path:
-    return Path(settings.EVIDENCE_ROOT) / evidence.stored_name
+def evidence_open(evidence: Evidence) -> File | None:
+    """The stored file, opened for reading, or None when it is missing."""
+    storage = evidence_storage()
+    if not storage.exists(evidence.stored_name):
+        return None
+    return storage.open(evidence.stored_name, "rb")

@@ -26,7 +26,7 @@ from assessments.questionnaire.evidence import (
     EvidenceRejected,
     evidence_add,
     evidence_delete,
-    evidence_path,
+    evidence_open,
 )
 from assessments.questionnaire.forms import AnswerForm, answer_choices
 from assessments.questionnaire.services import response_save
@@ -356,11 +356,11 @@ def _evidence_reply(
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     assessment, _can = get_assessment_for_user(request, pk, need="download_evidence")
     evidence = get_object_or_404(Evidence, pk=evidence_pk, response__assessment=assessment)
-    path = evidence_path(evidence)
-    if not path.is_file():
+    stored = evidence_open(evidence)
+    if stored is None:
         raise Http404
     response = FileResponse(
-        path.open("rb"),
+        stored,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

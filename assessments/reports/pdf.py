@@ -10,8 +10,7 @@ outside the app can be read or contacted while rendering.
 from __future__ import annotations
 
 import mimetypes
-import os
-import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -96,24 +95,60 @@ def render_pdf(html: str) -> tuple[bytes, list[str]]:
     return pdf, fetcher.refused
 
 
+def _report_names(assessment: Assessment, *, tlp: str, language: str) -> tuple[str, str]:
+    """(folder, file name) of this state's cached PDF in the reports storage."""
+    prefix = f"{tlp.replace('+', '_')}-{language}-"
+    key = report_key(report_inputs(assessment, tlp=tlp, language=language))
+    return str(assessment.pk), f"{prefix}{key}.pdf"
+
+
+def cached_report(assessment: Assessment, *, tlp: str, language: str) -> bytes | None:
+    """The cached PDF of this exact state, or None (never renders)."""
+    from ops.storage import report_storage
+
+    folder, name = _report_names(assessment, tlp=tlp, language=language)
+    storage = report_storage()
+    if not storage.exists(f"{folder}/{name}"):
+        return None
+    with storage.open(f"{folder}/{name}", "rb") as cached:
+        return cached.read()
+
+
 def report_pdf(
-    assessment: Assessment, *, tlp: str, language: str | None = None
+    assessment: Assessment,
+    *,
+    tlp: str,
+    language: str | None = None,
+    render: Callable[[str], tuple[bytes, list[str]]] | None = None,
 ) -> tuple[bytes, bool]:
-    """The PDF for this assessment state, from the cache when unchanged; (bytes, cached)."""
+    """The PDF for this assessment state, from the cache when unchanged; (bytes, cached).
+
+    Cached PDFs live in the "reports" storage (ops.storage: a private folder or S3),
+    one folder per assessment; `render` replaces the in-process renderer (the task
+    worker passes one with a time and memory limit, ops.render).
+    """
+    from django.core.files.base import ContentFile
+
+    from ops.storage import report_storage
+
     if tlp not in TLP_MARKINGS:
         raise ValueError(f"unknown TLP marking {tlp!r}")
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    root = Path(settings.REPORT_CACHE_ROOT)
-    prefix = f"{assessment.pk}-{tlp.replace('+', '_')}-{language}-"
-    key = report_key(report_inputs(assessment, tlp=tlp, language=language))
-    path = root / f"{prefix}{key}.pdf"
-    if path.is_file():
-        return path.read_bytes(), True
-    pdf, _refused = render_pdf(report_html(assessment, tlp=tlp, language=language))
-    root.mkdir(parents=True, exist_ok=True)
-    for old in root.glob(f"{prefix}*.pdf"):  # earlier states of this marking and language
-        old.unlink(missing_ok=True)
-    with tempfile.NamedTemporaryFile(dir=root, delete=False, suffix=".tmp") as tmp:
-        tmp.write(pdf)
-    os.replace(tmp.name, path)
+    cached = cached_report(assessment, tlp=tlp, language=language)
+    if cached is not None:
+        return cached, True
+    html = report_html(assessment, tlp=tlp, language=language)
+    pdf, _refused = (render or render_pdf)(html)
+    folder, name = _report_names(assessment, tlp=tlp, language=language)
+    storage = report_storage()
+    prefix = name.rsplit("-", 1)[0] + "-"
+    try:
+        _dirs, files = storage.listdir(folder)
+    except FileNotFoundError:
+        files = []
+    for old in files:  # earlier states of this marking and language
+        if old.startswith(prefix) and old != name:
+            storage.delete(f"{folder}/{old}")
+    if not storage.exists(f"{folder}/{name}"):  # another worker may have just stored it
+        storage.save(f"{folder}/{name}", ContentFile(pdf))
     return pdf, False

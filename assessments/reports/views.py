@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +16,7 @@ from assessments.access import get_assessment_for_user
 from assessments.reports.exports import CONTENT_TYPES, FORMATS, export
 from assessments.reports.marking import MarkingRefused, download_marking, marking_set
 from assessments.reports.pdf import report_pdf
+from ops.reports import in_background, report_state, report_status_context
 
 
 def _download_name(assessment, extension: str) -> str:
@@ -30,7 +32,22 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
         tlp = download_marking(assessment, request.GET.get("tlp"))
     except MarkingRefused as exc:
         return HttpResponseBadRequest(str(exc))
-    pdf, _cached = report_pdf(assessment, tlp=tlp)
+    # Background reports (ops.reports): a cached PDF at once, otherwise a page that
+    # waits for the worker; with the immediate backend it renders here as before.
+    if in_background():
+        state = report_state(
+            request, assessment, tlp=tlp, language=translation.get_language() or "en"
+        )
+        if state.pdf is None:
+            return render(
+                request,
+                "ops/report_preparing.html",
+                report_status_context(assessment, tlp, state),
+                status=202,
+            )
+        pdf = state.pdf
+    else:
+        pdf, _cached = report_pdf(assessment, tlp=tlp)
     security_log("report", request=request, obj=assessment, tlp=tlp)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "pdf")}"'

@@ -23,6 +23,8 @@ from assessments.results.present import results_context
 from assessments.results.targets import targets_of, targets_set
 from assessments.services import AssessmentLocked, InvalidAnswer
 from frameworks.models import Domain, Framework
+from ops.exports import export_start
+from ops.reports import in_background
 
 
 @require_GET
@@ -38,6 +40,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "tlp_markings": allowed_markings(assessment),
             "default_tlp": marking_of(assessment),
             "all_tlp_markings": TLP_MARKINGS,
+            "report_in_background": in_background(),  # ops.reports
         }
     )
     return render(request, "assessments/results.html", context)
@@ -87,6 +90,16 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx") and data.framework and data.cycle:
+        name = slugify(f"portfolio-{data.framework.key}-{data.cycle.name}")
+        if in_background():  # built by the task worker (ops.exports), offered when ready
+            job_id = export_start(
+                request,
+                framework_key=data.framework.key,
+                cycle_id=data.cycle.pk,
+                fmt=fmt,
+                filename=f"{name}.{fmt}",
+            )
+            return redirect("export_status", job_id=job_id)
         table = portfolio_table(data)
         content = write_csv(table) if fmt == "csv" else write_xlsx({"Portfolio": table})
         security_log(
@@ -97,7 +110,6 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             cycle=data.cycle.name,
         )
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-        name = slugify(f"portfolio-{data.framework.key}-{data.cycle.name}")
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         response["Cache-Control"] = "private, no-store"
         return response

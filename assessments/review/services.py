@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import scoring
+from assessments import notifications, scoring
 from assessments.models import (
     Assessment,
     AuditEvent,
@@ -42,6 +45,11 @@ def missing_required(assessment: Assessment) -> list[Question]:
     ]
 
 
+def _after_commit(notify: Callable[..., object], assessment_id: int) -> None:
+    """Run a side effect (e-mail, report render) once the change is committed (issue 12)."""
+    transaction.on_commit(lambda: notify(assessment_id=assessment_id))
+
+
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     with transaction.atomic():
         locked = lock_for_update(assessment)
@@ -54,6 +62,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
         AuditEvent.objects.create(assessment=locked, user=user, action="submitted")
+        _after_commit(notifications.assessment_submitted, locked.pk)
         return locked
 
 
@@ -71,6 +80,7 @@ def assessment_return(*, assessment: Assessment, user, note: str) -> Assessment:
         AuditEvent.objects.create(
             assessment=locked, user=user, action="returned", detail={"note": locked.review_note}
         )
+        _after_commit(notifications.assessment_returned, locked.pk)
         return locked
 
 
@@ -175,4 +185,16 @@ def assessment_validate(*, assessment: Assessment, user, reason: str = "") -> As
             action="validated",
             detail={"hash": locked.answers_hash, **({"reason": reason} if reason else {})},
         )
+        _after_commit(notifications.assessment_validated, locked.pk)
+        _after_commit(_prerender_report, locked.pk)
         return locked
+
+
+def _prerender_report(*, assessment_id: int) -> None:
+    """Queue the default report on validation so the first download is instant (with a worker)."""
+    from assessments.reports.pdf import DEFAULT_TLP
+    from ops.reports import prerender
+
+    prerender(
+        Assessment.objects.get(pk=assessment_id), tlp=DEFAULT_TLP, language=settings.LANGUAGE_CODE
+    )
