@@ -43,7 +43,11 @@ def lock_of(assessment: Assessment) -> Lock:
 
 
 def only_own_saves_since(
-    *, assessment: Assessment, question: Question, user, base_version: int  # type: ignore[no-untyped-def]
+    *,
+    assessment: Assessment,
+    question: Question,
+    user,
+    base_version: int,  # type: ignore[no-untyped-def]
 ) -> bool:
     """True when every save after `base_version` was this user's own.
 

@@ -158,7 +158,7 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
         # Locked while the user was typing: show what they typed, say who locked it.
         data = request.POST
         lock = lock_of(assessment)
-        status = 409
+        status = 403
     elif request.method == "POST":
         data = request.POST
         conflicts, errors = _save_domain_post(request, assessment, questions)
@@ -330,7 +330,7 @@ def autosave(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
         # Each message goes beside its own field; anything else beside the answer.
         link = " ".join(str(e) for e in form.errors.get("evidence_link", []))
         message = " ".join(
-            str(e) for name, errors in form.errors.items() if name != "evidence_link" for e in errors
+            str(e) for name, errs in form.errors.items() if name != "evidence_link" for e in errs
         )
         return _status_fragment(
             request, card, state="invalid", message=message, link_error=link, status=400
