@@ -23,6 +23,7 @@ from assessments.models import (
 from assessments.services import (
     assessment_start,
 )
+from assessments.teamwork import home as teamwork_home
 from frameworks.models import Domain
 
 
@@ -75,6 +76,10 @@ def home(request: HttpRequest) -> HttpResponse:
     recent_results = list(visible.filter(status=Assessment.Status.VALIDATED)[:10])
     progress = _progress_by_assessment(to_fill)
     fill_rows = [(a, *progress[a.pk]) for a in to_fill]
+    # Issue 16: assigned work first, and an official's scope (assessments/teamwork/home.py).
+    assigned = teamwork_home.assigned_to(user)
+    scope = teamwork_home.scope_results(user)
+    scope_rows = [(a, teamwork_home.overall_score(a)) for a in scope] if scope is not None else None
     return render(
         request,
         "assessments/home.html",
@@ -86,6 +91,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_member": bool(member_orgs),
             "reviews": bool(portfolio) or user.is_superuser,
             "can_start": bool(coordinator_orgs),
+            "assigned": assigned,
+            "scope_rows": scope_rows,
         },
     )
 

@@ -36,6 +36,7 @@ from assessments.services import (
     Conflict,
     InvalidAnswer,
 )
+from assessments.teamwork.services import assignee_of, assignments_for, comment_counts
 from frameworks import kinds
 from frameworks.i18n import localize_domains, localize_questions, practice_scale
 from frameworks.models import Domain, Question
@@ -58,6 +59,23 @@ def _domain_progress(assessment: Assessment, domains: list[Domain]) -> dict[int,
     return {d.pk: (answered.get(d.pk, 0), totals.get(d.pk, 0)) for d in domains}
 
 
+def _my_work(assessment: Assessment, user) -> tuple[set[int], int | None]:  # type: ignore[no-untyped-def]
+    """Domains holding something assigned to `user`, and how many of their questions are open."""
+    given = assignments_for(assessment)
+    questions = Question.objects.filter(framework_id=assessment.framework_id).only(
+        "pk", "domain_id"
+    )
+    mine = [q for q in questions if (a := assignee_of(q, given)) and a.assignee_id == user.pk]
+    answered = set(
+        Response.objects.filter(assessment=assessment, question__in=[q.pk for q in mine])
+        .filter(Q(not_applicable=True) | ~Q(value=""))
+        .values_list("question_id", flat=True)
+    )
+    if not mine:
+        return set(), None
+    return {q.domain_id for q in mine}, sum(1 for q in mine if q.pk not in answered)
+
+
 def _question_cards(
     assessment: Assessment,
     questions: list[Question],
@@ -74,6 +92,8 @@ def _question_cards(
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
     }
     level_names = assessment.framework.level_names()
+    given = assignments_for(assessment)
+    talk = comment_counts(assessment, questions)
     cards = []
     for question in questions:
         response = responses.get(question.pk)
@@ -111,6 +131,8 @@ def _question_cards(
                 "version": version,
                 "conflict": conflicts.get(question.pk),
                 "evidence": list(response.evidence.all()) if response else [],
+                "assignment": assignee_of(question, given),
+                "comment_count": talk.get(question.pk, 0),
             }
         )
     return cards
@@ -173,6 +195,7 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
     for card in cards:
         card["fallback"] = fallback.get(card["question"].pk, set())
     progress = _domain_progress(assessment, domains)
+    mine, my_open = _my_work(assessment, request.user)
     index = domains.index(domain)
     sections: list[tuple[Domain | None, list[dict]]] = []
     for card in cards:
@@ -185,7 +208,12 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
         "can": can,
         "editable": editable,
         "domain": domain,
-        "nav": [(d, *progress[d.pk]) for d in domains],
+        "nav": [(d, *progress[d.pk], d.pk in mine) for d in domains],
+        "answered_total": sum(a for a, _t in progress.values()),
+        "question_total": sum(t for _a, t in progress.values()),
+        "open_total": sum(t - a for a, t in progress.values()),
+        "first_open": next((d for d in domains if progress[d.pk][0] < progress[d.pk][1]), None),
+        "my_open": my_open,
         "sections": sections,
         "previous": domains[index - 1] if index > 0 else None,
         "next": domains[index + 1] if index + 1 < len(domains) else None,
