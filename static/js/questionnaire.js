@@ -91,9 +91,11 @@
     }
   }
 
+  // After the reply and its out-of-band messages are in place (the event fires on
+  // the swapped element, inside the card).
   document.body.addEventListener("htmx:afterSettle", function (event) {
     const card = cardOf(event.detail.elt);
-    if (card && event.detail.elt === card) markInvalid(card);
+    if (card) markInvalid(card);
   });
 
   // N/A and an answer exclude each other.
