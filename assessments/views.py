@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from assessments.forms import StartAssessmentForm
 from assessments.models import (
     AdvisorAssignment,
     Assessment,
+    Cycle,
     Membership,
     Organisation,
     Response,
@@ -97,23 +99,69 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Sort keys offered on the list: name -> ordering (the first field is the one named).
+LIST_SORTS = {
+    "organisation": ("organisation__name", "-cycle__starts_on", "framework__name"),
+    "framework": ("framework__name", "organisation__name", "-cycle__starts_on"),
+    "cycle": ("-cycle__starts_on", "organisation__name", "framework__name"),
+    "status": ("status", "organisation__name", "-cycle__starts_on"),
+    "updated": ("-updated_at", "organisation__name"),
+}
+LIST_PAGE_SIZE = 25
+
+
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
+    """Search, filter by status and cycle, sort and page through the visible assessments."""
     visible = Assessment.objects.visible_to(request.user).select_related(
         "organisation", "framework", "cycle"
     )
     status = request.GET.get("status", "")
     if status in Assessment.Status.values:
         visible = visible.filter(status=status)
-    assessments = list(
-        visible.order_by("-cycle__starts_on", "organisation__name", "framework__name")
+    cycles = list(Cycle.objects.filter(assessments__in=visible).distinct())
+    cycle = request.GET.get("cycle", "")
+    if cycle.isdigit():
+        visible = visible.filter(cycle_id=int(cycle))
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        visible = visible.filter(
+            Q(organisation__name__icontains=query)
+            | Q(framework__name__icontains=query)
+            | Q(organisation__country__iexact=query)
+        )
+    sort = request.GET.get("sort", "cycle")
+    if sort not in LIST_SORTS:
+        sort = "cycle"
+    page = Paginator(visible.order_by(*LIST_SORTS[sort]), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    assessments = list(page.object_list)
     progress = _progress_by_assessment(assessments)
     rows = [(a, *progress[a.pk]) for a in assessments]
+    keep = request.GET.copy()
+    keep.pop("page", None)
     return render(
         request,
         "assessments/assessment_list.html",
-        {"rows": rows, "statuses": Assessment.Status.choices, "status": status},
+        {
+            "rows": rows,
+            "statuses": Assessment.Status.choices,
+            "status": status,
+            "cycles": cycles,
+            "cycle": cycle,
+            "q": query,
+            "sort": sort,
+            "sorts": [
+                ("cycle", _("Newest cycle")),
+                ("organisation", _("Organisation")),
+                ("framework", _("Framework")),
+                ("status", _("Status")),
+                ("updated", _("Last changed")),
+            ],
+            "page": page,
+            "keep": keep.urlencode(),
+        },
     )
 
 

@@ -17,7 +17,7 @@ from assessments.models import Cycle
 from assessments.reports.exports import CONTENT_TYPES, write_csv, write_xlsx
 from assessments.reports.marking import allowed_markings, marking_of
 from assessments.reports.pdf import TLP_MARKINGS
-from assessments.results.assemble import build_results
+from assessments.results.assemble import build_results, compute_result
 from assessments.results.portfolio import build_portfolio, portfolio_table
 from assessments.results.present import results_context
 from assessments.results.targets import targets_of, targets_set
@@ -55,9 +55,24 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     level_names = assessment.framework.level_names()
     choices = [(str(level), f"{level} · {name}") for level, name in sorted(level_names.items())]
     form = forms.Form(request.POST or None)
+    # The current level beside each target, so that a target is set knowingly.
+    now = {d.code: d for d in compute_result(assessment).validated_result.domains}
     for d in domains:
+        result = now.get(d.code)
+        if result is not None and result.level is not None:
+            help_text = _("Current level: %(level)s · %(name)s (score %(score)s)") % {
+                "level": result.level,
+                "name": level_names.get(result.level, ""),
+                "score": f"{result.score:.0f}" if result.score is not None else "—",
+            }
+        else:
+            help_text = _("Current level: not enough answers yet")
         form.fields[f"d{d.pk}"] = forms.TypedChoiceField(
-            label=d.name, choices=choices, coerce=int, initial=str(current[d.code])
+            label=d.name,
+            choices=choices,
+            coerce=int,
+            initial=str(current[d.code]),
+            help_text=help_text,
         )
     if request.method == "POST" and form.is_valid():
         levels = {d.pk: form.cleaned_data[f"d{d.pk}"] for d in domains}

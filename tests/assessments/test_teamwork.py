@@ -138,3 +138,37 @@ def test_the_official_home_lists_validated_results_with_a_report_link(
     assert "Latest validated results in your scope" in html
     assert reverse("report_pdf", args=[assessment.pk]) in html
     assert "Carol" in html  # who validated
+
+
+def test_the_list_searches_sorts_and_pages(client, alice, assessment, assessment_b, root):
+    client.force_login(root)
+    r = client.get(reverse("assessment_list"), {"q": "bravo", "sort": "organisation"})
+    html = r.content.decode()
+    assert "Bravo CERT" in html and "Alpha Agency" not in html
+    assert "1 assessment" in html
+    r = client.get(reverse("assessment_list"), {"sort": "organisation", "page": "99"})
+    html = r.content.decode()
+    assert html.index("Alpha Agency") < html.index("Bravo CERT")
+
+
+def test_the_targets_page_shows_the_current_level_beside_each(client, alice, assessment):
+    answer_all(assessment, alice, ANSWERS)
+    client.force_login(alice)
+    html = client.get(reverse("targets", args=[assessment.pk])).content.decode()
+    assert "Current level: " in html
+
+
+def test_starting_a_duplicate_links_to_the_existing_assessment(client, alice, assessment):
+    client.force_login(alice)
+    page = client.get(reverse("assessment_start")).content.decode()
+    assert "selected>Alpha Agency</option>" in page  # one organisation: filled in
+    r = client.post(
+        reverse("assessment_start"),
+        {
+            "organisation": assessment.organisation_id,
+            "framework": assessment.framework_id,
+            "cycle": assessment.cycle_id,
+        },
+    )
+    assert r.status_code == 200
+    assert reverse("assessment_detail", args=[assessment.pk]) in r.content.decode()
