@@ -50,6 +50,21 @@ def axe_violations(page: Page) -> list[dict]:
     ]
 
 
+# Elements reaching past the screen's edge that no scrolling container clips.
+WIDE_ELEMENTS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.getBoundingClientRect().right <= window.innerWidth + 0.5) continue;
+    let p = el.parentElement;
+    while (p && getComputedStyle(p).overflowX === "visible") p = p.parentElement;
+    if (!p || p === document.body || p === document.documentElement) {
+      out.push(el.tagName.toLowerCase() + "." + el.className);
+    }
+  }
+  return out.slice(0, 6);
+}"""
+
+
 def sideways_overflow(page: Page) -> int:
     """How many pixels the page is wider than the phone's screen."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -111,7 +126,7 @@ def test_every_page_for_every_role_has_no_axe_violations_and_fits_a_phone(
         "official": [url("home"), url("portfolio"), url("questionnaire", now.pk, gov.pk)],
     }
     found: dict[str, list[dict]] = {}
-    wide: dict[str, int] = {}
+    wide: dict[str, tuple] = {}
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     def check(role: str, paths: list[str]) -> None:
@@ -128,7 +143,7 @@ def test_every_page_for_every_role_has_no_axe_violations_and_fits_a_phone(
             phone.screenshot(path=SHOTS / f"{name}-390.png", full_page=True)
             overflow = sideways_overflow(phone)
             if overflow > 0:
-                wide[f"{role} {path}"] = overflow
+                wide[f"{role} {path}"] = (overflow, phone.evaluate(WIDE_ELEMENTS))
 
     for role, paths in draft_pages.items():
         check(role, paths)
