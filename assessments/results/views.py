@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.security_log import security_log
 from assessments.access import get_assessment_for_user
-from assessments.models import Cycle
+from assessments.models import Assessment, Cycle
 from assessments.reports.exports import CONTENT_TYPES, write_csv, write_xlsx
 from assessments.reports.marking import allowed_markings, marking_of
 from assessments.reports.pdf import TLP_MARKINGS
@@ -90,6 +90,14 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PORTFOLIO_SORTS = {
+    "organisation": lambda r: r.organisation.lower(),
+    # Lowest first: who needs attention; rows without a score last.
+    "overall": lambda r: (r.overall is None, r.overall or 0),
+    "change": lambda r: (r.change is None, r.change or 0),
+}
+
+
 @require_GET
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
@@ -100,6 +108,18 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         framework_key=request.GET.get("framework") or None,
         cycle_id=int(cycle_id) if cycle_id.isdigit() else None,
     )
+    # Search, filter and sort the rows (issue 16); exports take the same rows.
+    query = request.GET.get("q", "").strip().lower()[:100]
+    if query:
+        data.rows = [
+            r for r in data.rows if query in r.organisation.lower() or query == r.country.lower()
+        ]
+    status = request.GET.get("status", "")
+    if status:
+        data.rows = [r for r in data.rows if r.status == status]
+    sort = request.GET.get("sort", "organisation")
+    if sort in PORTFOLIO_SORTS:
+        data.rows.sort(key=PORTFOLIO_SORTS[sort])
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx") and data.framework and data.cycle:
         table = portfolio_table(data)
@@ -123,5 +143,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "data": data,
             "frameworks": Framework.objects.latest_revisions(),
             "cycles": Cycle.objects.all(),
+            "q": query,
+            "status": status,
+            "sort": sort,
+            "statuses": Assessment.Status.choices,
         },
     )

@@ -99,3 +99,13 @@ def test_the_portfolio_shows_the_change_since_the_previous_cycle(carol, two_cycl
     assert "Change since the previous cycle" in html
     assert "&#9650; +" in html or "&#9660;" in html
     assert Response.objects.filter(assessment=two_cycles).exists()
+
+
+def test_the_portfolio_searches_filters_and_sorts(carol, two_cycles):
+    client = logged_in(carol)
+    assert "Alpha Agency" in client.get(reverse("portfolio"), {"q": "alpha"}).content.decode()
+    missing = client.get(reverse("portfolio"), {"q": "nobody"}).content.decode()
+    assert "Alpha Agency" not in missing.split("<tbody>")[-1]
+    only_drafts = client.get(reverse("portfolio"), {"status": "draft"}).content.decode()
+    assert "Alpha Agency</a>" not in only_drafts
+    assert client.get(reverse("portfolio"), {"sort": "change"}).status_code == 200
