@@ -47,7 +47,7 @@ def only_own_saves_since(
     assessment: Assessment,
     question: Question,
     user,
-    base_version: int,  # type: ignore[no-untyped-def]
+    base_version: int,
 ) -> bool:
     """True when every save after `base_version` was this user's own.
 

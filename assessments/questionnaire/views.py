@@ -59,7 +59,7 @@ def _domain_progress(assessment: Assessment, domains: list[Domain]) -> dict[int,
     return {d.pk: (answered.get(d.pk, 0), totals.get(d.pk, 0)) for d in domains}
 
 
-def _my_work(assessment: Assessment, user) -> tuple[set[int], int | None]:  # type: ignore[no-untyped-def]
+def _my_work(assessment: Assessment, user) -> tuple[set[int], int | None]:
     """Domains holding something assigned to `user`, and how many of their questions are open."""
     given = assignments_for(assessment)
     questions = Question.objects.filter(framework_id=assessment.framework_id).only(

@@ -14,7 +14,7 @@ from frameworks import kinds
 from frameworks.models import Question
 
 
-def previous_assessment(assessment: Assessment, user) -> Assessment | None:  # type: ignore[no-untyped-def]
+def previous_assessment(assessment: Assessment, user) -> Assessment | None:
     """The same organisation's assessment of the same framework in the cycle before."""
     return (
         Assessment.objects.visible_to(user)
@@ -52,7 +52,7 @@ def moderation_rows(
     data: dict | None,
     errors: dict[int, str],
     *,
-    user=None,  # type: ignore[no-untyped-def]
+    user=None,
 ) -> list[dict]:
     """One row per scored question; with `data` (a re-shown post) the advisor's input is kept."""
     from assessments.results.present import answer_label

@@ -21,7 +21,7 @@ class AssignedItem:
         return self.answered >= self.total
 
 
-def assigned_to(user) -> list[AssignedItem]:  # type: ignore[no-untyped-def]
+def assigned_to(user) -> list[AssignedItem]:
     """The user's open assignments in editable assessments, soonest due first."""
     assignments = list(
         Assignment.objects.filter(assignee=user, assessment__status__in=Assessment.EDITABLE)
@@ -33,7 +33,7 @@ def assigned_to(user) -> list[AssignedItem]:  # type: ignore[no-untyped-def]
         questions = (
             [a.question_id]
             if a.question_id
-            else list(Question.objects.filter(domain_id=a.domain_id).values_list("pk", flat=True))
+            else list(Question.objects.filter(domain=a.domain).values_list("pk", flat=True))
         )
         answered = (
             Response.objects.filter(assessment_id=a.assessment_id, question_id__in=questions)
@@ -46,7 +46,7 @@ def assigned_to(user) -> list[AssignedItem]:  # type: ignore[no-untyped-def]
     return items
 
 
-def scope_results(user) -> list[Assessment] | None:  # type: ignore[no-untyped-def]
+def scope_results(user) -> list[Assessment] | None:
     """For an official: the latest validated assessment per organisation and framework
     in their scope, or None for anyone who is not an official."""
     if not OfficialScope.objects.filter(user=user).exists():

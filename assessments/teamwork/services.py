@@ -19,7 +19,7 @@ from frameworks.kinds import MAX_TEXT
 from frameworks.models import Domain, Question
 
 
-def assignable_people(assessment: Assessment):  # type: ignore[no-untyped-def]
+def assignable_people(assessment: Assessment):
     """The organisation's members, who may be given questions."""
     from django.contrib.auth import get_user_model
 
@@ -33,8 +33,8 @@ def assignable_people(assessment: Assessment):  # type: ignore[no-untyped-def]
 def assignment_set(
     *,
     assessment: Assessment,
-    assignee,  # type: ignore[no-untyped-def]
-    user,  # type: ignore[no-untyped-def]
+    assignee,
+    user,
     domain: Domain | None = None,
     question: Question | None = None,
     due_on: dt.date | None = None,
@@ -75,7 +75,7 @@ def assignment_set(
         return assignment
 
 
-def assignment_remove(*, assignment: Assignment, user) -> None:  # type: ignore[no-untyped-def]
+def assignment_remove(*, assignment: Assignment, user) -> None:
     with transaction.atomic():
         item = assignment.question or assignment.domain
         AuditEvent.objects.create(
@@ -91,7 +91,7 @@ def comment_post(
     *,
     assessment: Assessment,
     question: Question,
-    user,  # type: ignore[no-untyped-def]
+    user,
     body: str,
 ) -> QuestionComment:
     """Add a message to a question's discussion; kept in the audit trail too."""

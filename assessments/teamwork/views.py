@@ -84,7 +84,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(item)s assigned to %(who)s.")
                 % {
                     "item": (domain or question).code,  # type: ignore[union-attr]
-                    "who": person.get_full_name() or person.get_username(),  # type: ignore[union-attr]
+                    "who": person.get_full_name() or person.get_username(),
                 },
             )
             return redirect("assignments", pk=pk)
@@ -131,7 +131,7 @@ def discussion(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
             error = str(exc)
             status = 400
         else:
-            if not request.htmx:
+            if not _is_htmx(request):
                 messages.success(request, _("Message posted."))
                 return redirect("discussion", pk=pk, question_pk=question_pk)
             body = ""
@@ -159,6 +159,12 @@ def discussion(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
         "body": body,
     }
     template = (
-        "assessments/_discussion_thread.html" if request.htmx else "assessments/discussion.html"
+        "assessments/_discussion_thread.html"
+        if _is_htmx(request)
+        else "assessments/discussion.html"
     )
     return render(request, template, context, status=status)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
