@@ -142,3 +142,19 @@ def test_coordinator_assigns_respondent_sees_it_first_answers_and_discusses(
     adviser.screenshot(path=SHOTS / "issue16-discussion.png", full_page=True)
     assert QuestionComment.objects.filter(assessment=assessment).count() == 2
     assert assessment.audit.filter(action="comment_posted").count() == 2
+
+
+def test_the_language_menu_changes_only_with_its_button(
+    new_page: Callable[..., Page], live_server, respondent
+) -> None:
+    page = new_page("respondent")
+    page.evaluate("window.stillHere = true")  # a reload would forget it
+    menu = page.get_by_label("Language")
+    menu.focus()
+    menu.press("ArrowDown")  # a keyboard user moving through the options
+    menu.press("ArrowUp")
+    assert page.evaluate("window.stillHere === true")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    menu.select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
