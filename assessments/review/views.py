@@ -83,6 +83,20 @@ def _save_moderation(request: HttpRequest, assessment: Assessment) -> dict[int, 
     return errors
 
 
+def _validation_problem(assessment: Assessment, reason: str) -> str:
+    """Why validating now would be refused, or "" (the service checks again)."""
+    from assessments import scoring
+    from assessments.results.assemble import compute_result
+
+    scores = compute_result(assessment)
+    if scores.validated_result.status != scoring.ASSESSED and not (reason or "").strip():
+        return _(
+            "Fewer than %(pct)d%% of the questions are answered: record why you "
+            "validate it anyway."
+        ) % {"pct": round(scores.framework.completeness_threshold * 100)}
+    return ""
+
+
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """One form: validated answers, reasons and the decision, so nothing is discarded.
@@ -111,7 +125,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         elif not form.is_valid():
             status = 400
         elif form.cleaned_data["decision"] == "validate" and "confirm" not in request.POST:
-            confirming = True
+            # Ask for what validating needs (a reason below the completeness threshold)
+            # before asking for the confirmation.
+            problem = _validation_problem(assessment, form.cleaned_data["reason"])
+            if problem:
+                form.add_error("reason", problem)
+            else:
+                confirming = True
         else:
             try:
                 if form.cleaned_data["decision"] == "validate":
