@@ -91,8 +91,7 @@ def _validation_problem(assessment: Assessment, reason: str) -> str:
     scores = compute_result(assessment)
     if scores.validated_result.status != scoring.ASSESSED and not (reason or "").strip():
         return _(
-            "Fewer than %(pct)d%% of the questions are answered: record why you "
-            "validate it anyway."
+            "Fewer than %(pct)d%% of the questions are answered: record why you validate it anyway."
         ) % {"pct": round(scores.framework.completeness_threshold * 100)}
     return ""
 
