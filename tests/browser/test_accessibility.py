@@ -116,6 +116,10 @@ def test_every_page_for_every_role_has_no_axe_violations_and_fits_a_phone(
             url("assignments", now.pk),
             url("discussion", now.pk, world["gov_01"].pk),
             "/assessments/999999/",
+            # Issue 11's pages, as a coordinator sees them.
+            "/people/",
+            reverse("account_change_password"),
+            reverse("mfa_index"),
         ],
         "respondent": [
             url("home"),
