@@ -8,9 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_organisation_size_band'),
-        # Also after issue 11's migration: this one joins main's two 0003 leaves.
-        ('assessments', '0003_tlp_and_audit_keeps_actor'),
+        ('assessments', '0004_organisation_size_band'),
         ('frameworks', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
