@@ -55,6 +55,10 @@ class Permissions:
     set_marking: bool
     export: bool
     download_evidence: bool
+    # Teamwork (issue 16): giving domains or questions to respondents, and the
+    # discussion thread per question between the organisation and its advisor.
+    assign: bool = False
+    discuss: bool = False
 
 
 def signed_in_id(user: AnyUser) -> int:
@@ -99,6 +103,8 @@ def permissions_of(roles: Roles, assessment: Assessment) -> Permissions:
         # Everyone who may see an assessment may download its reports and exports.
         export=True,
         download_evidence=True,
+        assign=roles.coordinator and editable,
+        discuss=roles.member or roles.advisor or roles.admin,
     )
 
 
@@ -131,4 +137,6 @@ DENIED = {
     "review": _("Only the organisation's advisor can review a submitted assessment."),
     "set_targets": _("Only the coordinator sets target levels."),
     "set_marking": _("Only the coordinator or the advisor can set the report's marking."),
+    "assign": _("Only the coordinator assigns questions, while the assessment is a draft."),
+    "discuss": _("Only the organisation and its advisor take part in the discussion."),
 }

@@ -247,6 +247,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, object]:
                 )
                 _fill(draft, questions, 2.8, "demo-draft", share=0.45, user=users.get("respondent"))
                 made += 1
+                _demo_teamwork(draft, users)
         # One round of released peer statistics per framework and cycle, once.
         for framework in frameworks:
             for cycle in (previous, current):
@@ -295,3 +296,40 @@ def _legacy_demo_user(user: Any, person: DemoUser) -> bool:
         and user.first_name == person.first_name
         and user.last_name == person.last_name
     )
+
+
+def _demo_teamwork(draft: Assessment, users: dict) -> None:
+    """Issue 16: the respondent is given the last domain, with one question discussed."""
+    import datetime as dt
+
+    from assessments.models import Assignment, QuestionComment
+    from frameworks.models import Domain
+
+    last = (
+        Domain.objects.filter(framework_id=draft.framework_id, parent__isnull=True)
+        .order_by("-position")
+        .first()
+    )
+    if last is None or not {"respondent", "coordinator", "advisor"} <= users.keys():
+        return  # a demo user was skipped (a foreign account with that name)
+    Assignment.objects.create(
+        assessment=draft,
+        domain=last,
+        assignee=users["respondent"],
+        assigned_by=users["coordinator"],
+        due_on=draft.cycle.deadline - dt.timedelta(days=30),
+    )
+    question = Question.objects.filter(domain=last).order_by("position").first()
+    if question is not None:
+        QuestionComment.objects.create(
+            assessment=draft,
+            question=question,
+            author=users["respondent"],
+            body="Does the annual review report count as evidence here?",
+        )
+        QuestionComment.objects.create(
+            assessment=draft,
+            question=question,
+            author=users["advisor"],
+            body="Yes, if it was presented to the oversight body. Attach the minutes.",
+        )

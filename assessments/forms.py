@@ -25,15 +25,23 @@ class StartAssessmentForm(forms.Form):
         fields["organisation"].queryset = organisations
         fields["framework"].queryset = Framework.objects.latest_revisions()
         fields["cycle"].queryset = Cycle.objects.filter(is_open=True)
+        # Nothing to choose when there is one option: it is filled in.
+        for name in ("organisation", "framework", "cycle"):
+            field = fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            if field.queryset.count() == 1:
+                field.initial = field.queryset.first()
+                field.empty_label = None
+        self.existing: Assessment | None = None
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         org, fw, cycle = data.get("organisation"), data.get("framework"), data.get("cycle")
         if org and fw and cycle:
-            exists = Assessment.objects.filter(
+            self.existing = Assessment.objects.filter(
                 organisation=org, framework_key=fw.key, cycle=cycle
-            ).exists()
-            if exists:
+            ).first()
+            if self.existing is not None:
                 raise forms.ValidationError(
                     _(
                         "This organisation already has an assessment of this framework "

@@ -397,3 +397,65 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+# --- Teamwork (issue 16): assignments and the discussion per question ----------
+
+
+class Assignment(models.Model):
+    """A domain, or one question, of an assessment given to one respondent."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    domain = models.ForeignKey(
+        Domain, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assignee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    assigned_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "assigned_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(domain__isnull=False) & Q(question__isnull=True))
+                | (Q(domain__isnull=True) & Q(question__isnull=False)),
+                name="assessments_assignment_domain_xor_question",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "domain"],
+                condition=Q(domain__isnull=False),
+                name="assessments_assignment_domain_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "question"],
+                condition=Q(question__isnull=False),
+                name="assessments_assignment_question_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        item = self.question.code if self.question_id else self.domain.code  # type: ignore[union-attr]
+        return f"{item} → {self.assignee}"
+
+
+class QuestionComment(models.Model):
+    """One message of the discussion on a question between organisation and advisor."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField(_("message"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["assessment", "question"], name="assessments_comment_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.question_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ from assessments.questionnaire import views as questionnaire
 from assessments.reports import views as reports
 from assessments.results import views as results
 from assessments.review import views as review
+from assessments.teamwork import views as teamwork
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -38,6 +39,13 @@ urlpatterns = [
         name="evidence_delete",
     ),
     path("assessments/<int:pk>/submit/", review.submit, name="submit"),
+    # Teamwork (issue 16)
+    path("assessments/<int:pk>/assignments/", teamwork.assignments, name="assignments"),
+    path(
+        "assessments/<int:pk>/questions/<int:question_pk>/discussion/",
+        teamwork.discussion,
+        name="discussion",
+    ),
     path("assessments/<int:pk>/review/", review.review, name="review"),
     path("assessments/<int:pk>/targets/", results.targets, name="targets"),
     path("assessments/<int:pk>/results/", results.results, name="results"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from assessments.forms import StartAssessmentForm
 from assessments.models import (
     AdvisorAssignment,
     Assessment,
+    Cycle,
     Membership,
     Organisation,
     Response,
@@ -23,6 +25,7 @@ from assessments.models import (
 from assessments.services import (
     assessment_start,
 )
+from assessments.teamwork import home as teamwork_home
 from frameworks.models import Domain
 
 
@@ -75,6 +78,10 @@ def home(request: HttpRequest) -> HttpResponse:
     recent_results = list(visible.filter(status=Assessment.Status.VALIDATED)[:10])
     progress = _progress_by_assessment(to_fill)
     fill_rows = [(a, *progress[a.pk]) for a in to_fill]
+    # Issue 16: assigned work first, and an official's scope (assessments/teamwork/home.py).
+    assigned = teamwork_home.assigned_to(user)
+    scope = teamwork_home.scope_results(user)
+    scope_rows = [(a, teamwork_home.overall_score(a)) for a in scope] if scope is not None else None
     return render(
         request,
         "assessments/home.html",
@@ -86,27 +93,75 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_member": bool(member_orgs),
             "reviews": bool(portfolio) or user.is_superuser,
             "can_start": bool(coordinator_orgs),
+            "assigned": assigned,
+            "scope_rows": scope_rows,
         },
     )
 
 
+# Sort keys offered on the list: name -> ordering (the first field is the one named).
+LIST_SORTS = {
+    "organisation": ("organisation__name", "-cycle__starts_on", "framework__name"),
+    "framework": ("framework__name", "organisation__name", "-cycle__starts_on"),
+    "cycle": ("-cycle__starts_on", "organisation__name", "framework__name"),
+    "status": ("status", "organisation__name", "-cycle__starts_on"),
+    "updated": ("-updated_at", "organisation__name"),
+}
+LIST_PAGE_SIZE = 25
+
+
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
+    """Search, filter by status and cycle, sort and page through the visible assessments."""
     visible = Assessment.objects.visible_to(request.user).select_related(
         "organisation", "framework", "cycle"
     )
     status = request.GET.get("status", "")
     if status in Assessment.Status.values:
         visible = visible.filter(status=status)
-    assessments = list(
-        visible.order_by("-cycle__starts_on", "organisation__name", "framework__name")
+    cycles = list(Cycle.objects.filter(assessments__in=visible).distinct())
+    cycle = request.GET.get("cycle", "")
+    if cycle.isdigit():
+        visible = visible.filter(cycle_id=int(cycle))
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        visible = visible.filter(
+            Q(organisation__name__icontains=query)
+            | Q(framework__name__icontains=query)
+            | Q(organisation__country__iexact=query)
+        )
+    sort = request.GET.get("sort", "cycle")
+    if sort not in LIST_SORTS:
+        sort = "cycle"
+    page = Paginator(visible.order_by(*LIST_SORTS[sort]), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    assessments = list(page.object_list)
     progress = _progress_by_assessment(assessments)
     rows = [(a, *progress[a.pk]) for a in assessments]
+    keep = request.GET.copy()
+    keep.pop("page", None)
     return render(
         request,
         "assessments/assessment_list.html",
-        {"rows": rows, "statuses": Assessment.Status.choices, "status": status},
+        {
+            "rows": rows,
+            "statuses": Assessment.Status.choices,
+            "status": status,
+            "cycles": cycles,
+            "cycle": cycle,
+            "q": query,
+            "sort": sort,
+            "sorts": [
+                ("cycle", _("Newest cycle")),
+                ("organisation", _("Organisation")),
+                ("framework", _("Framework")),
+                ("status", _("Status")),
+                ("updated", _("Last changed")),
+            ],
+            "page": page,
+            "keep": keep.urlencode(),
+        },
     )
 
 

@@ -29,12 +29,14 @@ from assessments.questionnaire.evidence import (
     evidence_open,
 )
 from assessments.questionnaire.forms import AnswerForm, answer_choices
+from assessments.questionnaire.guards import lock_of, only_own_saves_since
 from assessments.questionnaire.services import response_save
 from assessments.services import (
     AssessmentLocked,
     Conflict,
     InvalidAnswer,
 )
+from assessments.teamwork.services import assignee_of, assignments_for, comment_counts
 from frameworks import kinds
 from frameworks.i18n import localize_domains, localize_questions, practice_scale
 from frameworks.models import Domain, Question
@@ -57,6 +59,23 @@ def _domain_progress(assessment: Assessment, domains: list[Domain]) -> dict[int,
     return {d.pk: (answered.get(d.pk, 0), totals.get(d.pk, 0)) for d in domains}
 
 
+def _my_work(assessment: Assessment, user) -> tuple[set[int], int | None]:
+    """Domains holding something assigned to `user`, and how many of their questions are open."""
+    given = assignments_for(assessment)
+    questions = Question.objects.filter(framework_id=assessment.framework_id).only(
+        "pk", "domain_id"
+    )
+    mine = [q for q in questions if (a := assignee_of(q, given)) and a.assignee_id == user.pk]
+    answered = set(
+        Response.objects.filter(assessment=assessment, question__in=[q.pk for q in mine])
+        .filter(Q(not_applicable=True) | ~Q(value=""))
+        .values_list("question_id", flat=True)
+    )
+    if not mine:
+        return set(), None
+    return {q.domain_id for q in mine}, sum(1 for q in mine if q.pk not in answered)
+
+
 def _question_cards(
     assessment: Assessment,
     questions: list[Question],
@@ -73,6 +92,8 @@ def _question_cards(
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
     }
     level_names = assessment.framework.level_names()
+    given = assignments_for(assessment)
+    talk = comment_counts(assessment, questions)
     cards = []
     for question in questions:
         response = responses.get(question.pk)
@@ -110,6 +131,8 @@ def _question_cards(
                 "version": version,
                 "conflict": conflicts.get(question.pk),
                 "evidence": list(response.evidence.all()) if response else [],
+                "assignment": assignee_of(question, given),
+                "comment_count": talk.get(question.pk, 0),
             }
         )
     return cards
@@ -150,9 +173,15 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
     conflicts: dict[int, Response] = {}
     errors = 0
     data = None
-    if request.method == "POST":
-        if not editable:
+    lock = None
+    if request.method == "POST" and not editable:
+        if not can.roles.member:
             raise PermissionDenied(_("You cannot change this assessment."))
+        # Locked while the user was typing: show what they typed, say who locked it.
+        data = request.POST
+        lock = lock_of(assessment)
+        status = 403
+    elif request.method == "POST":
         data = request.POST
         conflicts, errors = _save_domain_post(request, assessment, questions)
         if not conflicts and not errors:
@@ -166,6 +195,7 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
     for card in cards:
         card["fallback"] = fallback.get(card["question"].pk, set())
     progress = _domain_progress(assessment, domains)
+    mine, my_open = _my_work(assessment, request.user)
     index = domains.index(domain)
     sections: list[tuple[Domain | None, list[dict]]] = []
     for card in cards:
@@ -178,13 +208,20 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
         "can": can,
         "editable": editable,
         "domain": domain,
-        "nav": [(d, *progress[d.pk]) for d in domains],
+        "nav": [(d, *progress[d.pk], d.pk in mine) for d in domains],
+        "answered_total": sum(a for a, _t in progress.values()),
+        "question_total": sum(t for _a, t in progress.values()),
+        "open_total": sum(t - a for a, t in progress.values()),
+        "first_open": next((d for d in domains if progress[d.pk][0] < progress[d.pk][1]), None),
+        "my_open": my_open,
         "sections": sections,
         "previous": domains[index - 1] if index > 0 else None,
         "next": domains[index + 1] if index + 1 < len(domains) else None,
         "errors": errors,
         "conflict_count": len(conflicts),
         "practice_scale": practice_scale(assessment.framework),
+        "lock": lock,
+        "unsaved_text": _typed_text(assessment, questions, data) if lock else "",
     }
     return render(request, "assessments/questionnaire.html", context, status=status)
 
@@ -207,8 +244,23 @@ def _save_domain_post(
             try:
                 response = _save_answer(request, assessment, form)
             except Conflict as conflict:
-                conflicts[question.pk] = conflict.current
-                continue
+                # An autosave of this very page may have landed a moment earlier:
+                # the user's own saves are not someone else's answer.
+                if conflict.current is None or not only_own_saves_since(
+                    assessment=assessment,
+                    question=question,
+                    user=request.user,
+                    base_version=form.cleaned_data["version"],
+                ):
+                    conflicts[question.pk] = conflict.current
+                    continue
+                try:
+                    response = _save_answer(
+                        request, assessment, form, base_version=conflict.current.version
+                    )
+                except Conflict as again:
+                    conflicts[question.pk] = again.current
+                    continue
             except (InvalidAnswer, AssessmentLocked) as exc:
                 messages.error(request, f"{question.code}: {exc}")
                 errors += 1
@@ -231,14 +283,41 @@ def _save_domain_post(
     return conflicts, errors
 
 
-def _save_answer(request: HttpRequest, assessment: Assessment, form: AnswerForm) -> Response:
+def _typed_text(assessment: Assessment, questions: list[Question], data: dict | None) -> str:
+    """What the user typed on a refused page, as plain text they can copy."""
+    if not data:
+        return ""
+    level_names = assessment.framework.level_names()
+    lines = []
+    for question in questions:
+        prefix = f"q{question.pk}-"
+        value = data.get(prefix + "value", "").strip()
+        if data.get(prefix + "not_applicable"):
+            value = _("Not applicable")
+        parts = [
+            dict(answer_choices(question, level_names)).get(value, value),
+            data.get(prefix + "comment", "").strip(),
+            data.get(prefix + "evidence_link", "").strip(),
+        ]
+        if any(parts):
+            lines.append(f"{question.code}: " + " | ".join(p for p in parts if p))
+    return "\n".join(lines)
+
+
+def _save_answer(
+    request: HttpRequest,
+    assessment: Assessment,
+    form: AnswerForm,
+    *,
+    base_version: int | None = None,
+) -> Response:
     """Store a valid answer form, based on the version the user saw."""
     data = form.cleaned_data
     return response_save(
         assessment=assessment,
         question=form.question,
         user=request.user,
-        base_version=data["version"],
+        base_version=data["version"] if base_version is None else base_version,
         value=data["value"],
         not_applicable=data["not_applicable"],
         comment=data["comment"],
@@ -247,12 +326,18 @@ def _save_answer(request: HttpRequest, assessment: Assessment, form: AnswerForm)
 
 
 def _status_fragment(
-    request: HttpRequest, card: dict, *, state: str, message: str = "", status: int = 200
+    request: HttpRequest,
+    card: dict,
+    *,
+    state: str,
+    message: str = "",
+    link_error: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
         "assessments/_save_status.html",
-        {**card, "state": state, "message": message},
+        {**card, "state": state, "message": message, "link_error": link_error},
         status=status,
     )
 
@@ -263,13 +348,21 @@ def autosave(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         # Never redirect an autosave to the login page: the answer stays on the page.
         return render(request, "assessments/_session_expired.html", status=401)
-    assessment, _can = get_assessment_for_user(request, pk, need="answer")
+    assessment, can = get_assessment_for_user(request, pk)
     question = get_object_or_404(Question, pk=question_pk, framework_id=assessment.framework_id)
     form = AnswerForm(request.POST, question=question)
     card = {"question": question}
+    if not can.answer:
+        return _locked_fragment(request, assessment, question, can.roles.member)
     if not form.is_valid():
-        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        return _status_fragment(request, card, state="invalid", message=message, status=400)
+        # Each message goes beside its own field; anything else beside the answer.
+        link = " ".join(str(e) for e in form.errors.get("evidence_link", []))
+        message = " ".join(
+            str(e) for name, errs in form.errors.items() if name != "evidence_link" for e in errs
+        )
+        return _status_fragment(
+            request, card, state="invalid", message=message, link_error=link, status=400
+        )
     try:
         response = _save_answer(request, assessment, form)
     except Conflict as conflict:
@@ -285,9 +378,28 @@ def autosave(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
             },
             status=409,
         )
-    except (InvalidAnswer, AssessmentLocked) as exc:
+    except AssessmentLocked:
+        return _locked_fragment(request, assessment, question, True)
+    except InvalidAnswer as exc:
         return _status_fragment(request, card, state="invalid", message=str(exc), status=400)
     return _status_fragment(request, {**card, "response": response}, state="saved")
+
+
+def _locked_fragment(
+    request: HttpRequest, assessment: Assessment, question: Question, member: bool
+) -> HttpResponse:
+    """403 inside the card: who locked the assessment and when, with the user's text."""
+    assessment.refresh_from_db(fields=["status", "submitted_at", "validated_at"])
+    return render(
+        request,
+        "assessments/_save_locked.html",
+        {
+            "question": question,
+            "lock": lock_of(assessment) if member else None,
+            "typed": _typed_text(assessment, [question], request.POST),
+        },
+        status=403,
+    )
 
 
 @require_POST

@@ -31,6 +31,7 @@ def template_fingerprint() -> str:
     css = finders.find("css/report.css")
     code = [APP_ROOT / "results" / name for name in ("present.py", "charts.py")]
     code.append(APP_ROOT / "reports" / "pdf.py")
+    code.append(APP_ROOT / "templatetags" / "briefing.py")  # words the briefing (issue 16)
     digest = hashlib.sha256()
     for path in [*templates, *([Path(css)] if css else []), *code]:
         digest.update(path.name.encode())

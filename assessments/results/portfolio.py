@@ -24,6 +24,8 @@ class PortfolioRow:
     status_label: str
     scores: list[float | None]
     overall: float | None
+    # Change of the overall score since the previous validated cycle (issue 16).
+    change: float | None = None
 
 
 @dataclass
@@ -35,6 +37,21 @@ class Portfolio:
 
 
 def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) -> Portfolio:
+    if not framework_key or not cycle_id:
+        # Open on what this user has data for: their latest validated assessment,
+        # else their latest assessment at all, rather than the first framework.
+        visible = Assessment.objects.visible_to(user)
+        if framework_key:
+            visible = visible.filter(framework_key=framework_key)
+        if cycle_id:
+            visible = visible.filter(cycle_id=cycle_id)
+        latest = (
+            visible.filter(status=Assessment.Status.VALIDATED).order_by("-cycle__starts_on").first()
+            or visible.order_by("-cycle__starts_on").first()
+        )
+        if latest is not None:
+            framework_key = framework_key or latest.framework_key
+            cycle_id = cycle_id or latest.cycle_id
     framework = (
         Framework.objects.filter(key=framework_key).order_by("-revision").first()
         if framework_key
@@ -56,6 +73,20 @@ def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) ->
         .select_related("organisation")
         .order_by("organisation__name")
     )
+    earlier: dict[int, float | None] = {}
+    for a in (
+        Assessment.objects.visible_to(user)
+        .filter(
+            framework_key=framework.key,
+            status=Assessment.Status.VALIDATED,
+            cycle__starts_on__lt=cycle.starts_on,
+        )
+        .order_by("organisation_id", "-cycle__starts_on")
+        .only("organisation_id", "frozen_result")
+    ):
+        earlier.setdefault(
+            a.organisation_id, (a.frozen_result or {}).get("scores", {}).get("overall")
+        )
     rows = []
     for a in assessments:
         scores = (a.frozen_result or {}).get("scores", {}) if a.status == a.Status.VALIDATED else {}
@@ -69,9 +100,14 @@ def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) ->
                 status_label=str(a.get_status_display()),
                 scores=[scores.get(code) for code, _name in domains],
                 overall=scores.get("overall"),
+                change=_change(scores.get("overall"), earlier.get(a.organisation_id)),
             )
         )
     return Portfolio(framework=framework, cycle=cycle, domains=domains, rows=rows)
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
 
 
 def portfolio_table(portfolio: Portfolio) -> list[list[object]]:

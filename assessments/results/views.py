@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.security_log import security_log
 from assessments.access import get_assessment_for_user
-from assessments.models import Cycle
+from assessments.models import Assessment, Cycle
 from assessments.reports.exports import CONTENT_TYPES, write_csv, write_xlsx
 from assessments.reports.marking import allowed_markings, marking_of
 from assessments.reports.pdf import TLP_MARKINGS
-from assessments.results.assemble import build_results
+from assessments.results.assemble import build_results, compute_result
 from assessments.results.portfolio import build_portfolio, portfolio_table
 from assessments.results.present import results_context
 from assessments.results.targets import targets_of, targets_set
@@ -58,9 +58,24 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     level_names = assessment.framework.level_names()
     choices = [(str(level), f"{level} · {name}") for level, name in sorted(level_names.items())]
     form = forms.Form(request.POST or None)
+    # The current level beside each target, so that a target is set knowingly.
+    now = {d.code: d for d in compute_result(assessment).validated_result.domains}
     for d in domains:
+        result = now.get(d.code)
+        if result is not None and result.level is not None:
+            help_text = _("Current level: %(level)s · %(name)s (score %(score)s)") % {
+                "level": result.level,
+                "name": level_names.get(result.level, ""),
+                "score": f"{result.score:.0f}" if result.score is not None else "—",
+            }
+        else:
+            help_text = _("Current level: not enough answers yet")
         form.fields[f"d{d.pk}"] = forms.TypedChoiceField(
-            label=d.name, choices=choices, coerce=int, initial=str(current[d.code])
+            label=d.name,
+            choices=choices,
+            coerce=int,
+            initial=str(current[d.code]),
+            help_text=help_text,
         )
     if request.method == "POST" and form.is_valid():
         levels = {d.pk: form.cleaned_data[f"d{d.pk}"] for d in domains}
@@ -78,6 +93,14 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PORTFOLIO_SORTS = {
+    "organisation": lambda r: r.organisation.lower(),
+    # Lowest first: who needs attention; rows without a score last.
+    "overall": lambda r: (r.overall is None, r.overall or 0),
+    "change": lambda r: (r.change is None, r.change or 0),
+}
+
+
 @require_GET
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
@@ -88,6 +111,18 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         framework_key=request.GET.get("framework") or None,
         cycle_id=int(cycle_id) if cycle_id.isdigit() else None,
     )
+    # Search, filter and sort the rows (issue 16); exports take the same rows.
+    query = request.GET.get("q", "").strip().lower()[:100]
+    if query:
+        data.rows = [
+            r for r in data.rows if query in r.organisation.lower() or query == r.country.lower()
+        ]
+    status = request.GET.get("status", "")
+    if status:
+        data.rows = [r for r in data.rows if r.status == status]
+    sort = request.GET.get("sort", "organisation")
+    if sort in PORTFOLIO_SORTS:
+        data.rows.sort(key=PORTFOLIO_SORTS[sort])
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx") and data.framework and data.cycle:
         name = slugify(f"portfolio-{data.framework.key}-{data.cycle.name}")
@@ -120,5 +155,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "data": data,
             "frameworks": Framework.objects.latest_revisions(),
             "cycles": Cycle.objects.all(),
+            "q": query,
+            "status": status,
+            "sort": sort,
+            "statuses": Assessment.Status.choices,
         },
     )

@@ -9,12 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from assessments.access import get_assessment_for_user
-from assessments.models import (
-    Assessment,
-    Response,
-)
-from assessments.questionnaire.forms import answer_choices
+from assessments.models import Assessment
 from assessments.review.forms import ReviewForm
+from assessments.review.rows import moderation_rows
 from assessments.review.services import (
     assessment_return,
     assessment_submit,
@@ -27,8 +24,6 @@ from assessments.services import (
     InvalidAnswer,
     MissingAnswers,
 )
-from frameworks import kinds
-from frameworks.models import Question
 
 
 @login_required
@@ -56,51 +51,20 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _moderation_rows(
-    assessment: Assessment, data: dict | None, errors: dict[int, str]
-) -> list[dict]:
-    """One row per scored question: the organisation's answer and the advisor's."""
-    from assessments.results.present import answer_label
-
-    level_names = assessment.framework.level_names()
-    responses = {r.question_id: r for r in Response.objects.filter(assessment=assessment)}
-    questions = (
-        Question.objects.filter(framework_id=assessment.framework_id)
-        .filter(kind__in=kinds.SCORED_KINDS)
-        .select_related("domain")
-        .order_by("position")
-    )
-    rows = []
-    for q in questions:
-        r = responses.get(q.pk)
-        stored = "na" if r and r.moderated_not_applicable else (r.moderated_value if r else "")
-        rows.append(
-            {
-                "question": q,
-                "answer": answer_label(
-                    q, r.value if r else "", r.not_applicable if r else False, level_names
-                ),
-                "comment": r.comment if r else "",
-                "choices": answer_choices(q, level_names),
-                "value": data.get(f"m{q.pk}-value", "") if data else stored,
-                "reason": data.get(f"m{q.pk}-reason", "")
-                if data
-                else (r.moderation_reason if r else ""),
-                "stored": stored,
-                "error": errors.get(q.pk, ""),
-            }
-        )
-    return rows
-
-
 def _save_moderation(request: HttpRequest, assessment: Assessment) -> dict[int, str]:
-    """Store every changed validated answer; returns the refused ones' messages."""
+    """Store every changed validated answer of the post; returns the refused ones' messages.
+
+    Only the rows present in the post are looked at, so that a post without the
+    table (the confirmation step) never clears what was saved before.
+    """
     errors: dict[int, str] = {}
-    for row in _moderation_rows(assessment, None, {}):
+    for row in moderation_rows(assessment, None, {}):
         question = row["question"]
+        if f"m{question.pk}-value" not in request.POST:
+            continue
         value = request.POST.get(f"m{question.pk}-value", "").strip()
         reason = request.POST.get(f"m{question.pk}-reason", "").strip()
-        if value == row["stored"] and reason == row["reason"]:
+        if value == row["stored"] and reason == row["stored_reason"]:
             continue
         if not value and not row["stored"]:
             errors[question.pk] = _("Choose the validated answer, or leave the reason empty.")
@@ -119,43 +83,94 @@ def _save_moderation(request: HttpRequest, assessment: Assessment) -> dict[int, 
     return errors
 
 
+def _validation_problem(assessment: Assessment, reason: str) -> str:
+    """Why validating now would be refused, or "" (the service checks again)."""
+    from assessments import scoring
+    from assessments.results.assemble import compute_result
+
+    scores = compute_result(assessment)
+    if scores.validated_result.status != scoring.ASSESSED and not (reason or "").strip():
+        return _(
+            "Fewer than %(pct)d%% of the questions are answered: record why you validate it anyway."
+        ) % {"pct": round(scores.framework.completeness_threshold * 100)}
+    return ""
+
+
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """One form: validated answers, reasons and the decision, so nothing is discarded.
+
+    Validating asks for a confirmation first; the validated answers of the post are
+    saved before that question is asked.
+    """
     assessment, can = get_assessment_for_user(request, pk, need="review")
-    moderating = request.method == "POST" and "moderate" in request.POST
-    form = ReviewForm(request.POST if request.method == "POST" and not moderating else None)
+    posted = request.method == "POST"
+    deciding = posted and "moderate" not in request.POST
+    form = ReviewForm(request.POST if deciding else None)
     errors: dict[int, str] = {}
-    if moderating:
+    confirming = False
+    status = 200
+    if posted:
         errors = _save_moderation(request, assessment)
-        if not errors:
+        if errors:
+            messages.error(
+                request,
+                _("Some validated answers were not saved; see below. Nothing else was recorded."),
+            )
+            status = 400
+        elif not deciding:
             messages.success(request, _("Validated answers saved."))
             return redirect("review", pk=pk)
-        messages.error(request, _("Some validated answers were not saved; see below."))
-    elif request.method == "POST" and form.is_valid():
-        try:
-            if form.cleaned_data["decision"] == "validate":
-                assessment_validate(
-                    assessment=assessment,
-                    user=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-                messages.success(request, _("Validated. The scores are frozen."))
+        elif not form.is_valid():
+            status = 400
+        elif form.cleaned_data["decision"] == "validate" and "confirm" not in request.POST:
+            # Ask for what validating needs (a reason below the completeness threshold)
+            # before asking for the confirmation.
+            problem = _validation_problem(assessment, form.cleaned_data["reason"])
+            if problem:
+                form.add_error("reason", problem)
             else:
-                assessment_return(
-                    assessment=assessment, user=request.user, note=form.cleaned_data["note"]
-                )
-                messages.success(request, _("Returned to the organisation for revision."))
-        except InvalidAnswer as exc:
-            form.add_error("reason", str(exc))
-        except AssessmentLocked as exc:
-            messages.error(request, str(exc))
-            return redirect("results", pk=pk)
+                confirming = True
         else:
-            return redirect("results", pk=pk)
-    rows = _moderation_rows(assessment, request.POST if moderating else None, errors)
+            try:
+                if form.cleaned_data["decision"] == "validate":
+                    assessment_validate(
+                        assessment=assessment,
+                        user=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("Validated. The scores are frozen."))
+                else:
+                    assessment_return(
+                        assessment=assessment, user=request.user, note=form.cleaned_data["note"]
+                    )
+                    messages.success(request, _("Returned to the organisation for revision."))
+            except InvalidAnswer as exc:
+                # Refused (for instance, too few answers and no reason): say so at the field.
+                form.add_error("reason", str(exc))
+                status = 400
+            except AssessmentLocked as exc:
+                messages.error(request, str(exc))
+                return redirect("results", pk=pk)
+            else:
+                return redirect("results", pk=pk)
+    rows = moderation_rows(
+        assessment, request.POST if posted and errors else None, errors, user=request.user
+    )
+    if posted and not errors and status == 400:
+        # The decision was refused: keep what the advisor typed in the table too.
+        rows = moderation_rows(assessment, request.POST, {}, user=request.user)
     return render(
         request,
         "assessments/review.html",
-        {"assessment": assessment, "form": form, "can": can, "rows": rows},
-        status=400 if errors else 200,
+        {
+            "assessment": assessment,
+            "form": form,
+            "can": can,
+            "rows": rows,
+            "confirming": confirming,
+            "moderated_count": sum(1 for row in rows if row["stored"]),
+            "has_previous": any(row["previous"] for row in rows),
+        },
+        status=status,
     )

@@ -75,6 +75,29 @@
     if (card && event.detail.elt === card) scheduleRetry(card);
   });
 
+  // A message beside a field marks that field invalid for assistive technology.
+  function markInvalid(card) {
+    const id = card.dataset.question;
+    const valueError = document.getElementById("err-" + id);
+    const linkError = document.getElementById("err-link-" + id);
+    const bad = valueError && valueError.hasAttribute("data-invalid");
+    card.querySelectorAll('[role=radiogroup], input[type=text][name$="-value"], textarea[name$="-value"]').forEach(function (el) {
+      if (bad) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
+    });
+    const link = card.querySelector('input[name$="-evidence_link"]');
+    if (link) {
+      if (linkError && linkError.hasAttribute("data-invalid")) link.setAttribute("aria-invalid", "true");
+      else link.removeAttribute("aria-invalid");
+    }
+  }
+
+  // After the reply and its out-of-band messages are in place (the event fires on
+  // the swapped element, inside the card).
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    const card = cardOf(event.detail.elt);
+    if (card) markInvalid(card);
+  });
+
   // N/A and an answer exclude each other.
   document.body.addEventListener("change", function (event) {
     const input = event.target;

@@ -78,6 +78,20 @@ MATRIX: dict[str, dict[tuple[str, str], str]] = {
         ("GET", "submitted"): "login 403 403 200 403 200 404",
         ("POST", "submitted"): "login 403 403 302 403 302 404",
     },
+    # Issue 16: the coordinator assigns while it is a draft; everyone who sees may look.
+    "assignments": {
+        ("GET", "draft"): "login 200 200 200 200 200 404",
+        ("POST", "draft"): "login 302 403 403 403 403 404",
+        ("GET", "submitted"): "login 200 200 200 200 200 404",
+        ("POST", "submitted"): "login 403 403 403 403 403 404",
+    },
+    # The organisation and its advisor discuss; the official only reads.
+    "discussion": {
+        ("GET", "draft"): "login 200 200 200 200 200 404",
+        ("POST", "draft"): "login 302 302 302 403 302 404",
+        ("GET", "submitted"): "login 200 200 200 200 200 404",
+        ("POST", "submitted"): "login 302 302 302 403 302 404",
+    },
     "targets": {
         ("GET", "draft"): "login 200 403 403 403 403 404",
         ("POST", "draft"): "login 302 403 403 403 403 404",
@@ -205,6 +219,10 @@ class World:
             return {"tlp": "RED"}
         if name == "targets":
             return {f"d{d.pk}": "4" for d in self.domains}
+        if name == "assignments":
+            return {"item": f"d-{self.domain.pk}", "assignee": str(self.cast["bob"].pk)}
+        if name == "discussion":
+            return {"body": "Which document shows the budget?"}
         return {}
 
 

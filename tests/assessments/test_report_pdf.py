@@ -86,7 +86,10 @@ def score_json(assessment: Assessment) -> dict:
 
 
 def one_decimal(value: float) -> str:
-    return f"{round(value, 1):.1f}"
+    """Scores as the web pages show them: whole numbers, halves rounded up (issue 16)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 # --- what the report says ------------------------------------------------------------------

@@ -50,7 +50,8 @@ def _submit(client, assessment: Assessment):  # type: ignore[no-untyped-def]
 
 def _review(client, assessment: Assessment, decision: str, note: str = ""):  # type: ignore[no-untyped-def]
     return client.post(
-        reverse("review", args=[assessment.pk]), {"decision": decision, "note": note}
+        reverse("review", args=[assessment.pk]),
+        {"decision": decision, "note": note, "confirm": "1"},
     )
 
 
@@ -235,7 +236,7 @@ def test_the_advisor_returns_with_a_note_and_the_assessment_is_editable_again(
 def test_returning_needs_a_note(client, carol, submitted):
     client.force_login(carol)
     r = _review(client, submitted, "return", "  ")
-    assert r.status_code == 200
+    assert r.status_code == 400  # refused, with the reason at the field
     assert "Say what the organisation should revise." in r.content.decode()
     assert _refresh(submitted).status == Assessment.Status.SUBMITTED
 

@@ -233,7 +233,9 @@ def test_a_refused_answer_and_a_saved_one_are_told_apart_by_colour(
     value.fill("a dozen")
     value.blur()
     refused = status(page, ops_02).locator("[data-state=invalid]")
-    expect(refused).to_contain_text("Not saved: Enter a number")
+    expect(refused).to_contain_text("Not saved")
+    # The reason is told at the field itself (issue 16).
+    expect(page.locator(f"#err-{ops_02.pk}")).to_contain_text("Enter a number")
     value.fill("12")
     value.blur()
     saved = status(page, ops_02).locator("[data-state=saved]")

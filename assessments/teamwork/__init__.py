@@ -1,0 +1,1 @@
+"""Teamwork: assigning domains and questions to respondents, and the discussion per question."""
