@@ -39,10 +39,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def _remember_on_login(
     sender: object, request: HttpRequest | None, user: object, **kwargs: object
 ) -> None:
-    if request is None:
+    user_id = getattr(user, "pk", None)
+    if request is None or user_id is None:
         return
     language = (
-        LanguagePreference.objects.filter(user_id=getattr(user, "pk", None))
+        LanguagePreference.objects.filter(user_id=user_id)
         .values_list("language", flat=True)
         .first()
     )
