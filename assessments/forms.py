@@ -18,19 +18,18 @@ class StartAssessmentForm(forms.Form):
 
     def __init__(self, *args: object, organisations, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        fields = self.fields
-        assert isinstance(fields["organisation"], forms.ModelChoiceField)
-        assert isinstance(fields["framework"], forms.ModelChoiceField)
-        assert isinstance(fields["cycle"], forms.ModelChoiceField)
-        fields["organisation"].queryset = organisations
-        fields["framework"].queryset = Framework.objects.latest_revisions()
-        fields["cycle"].queryset = Cycle.objects.filter(is_open=True)
-        # Nothing to choose when there is one option: it is filled in.
-        for name in ("organisation", "framework", "cycle"):
-            field = fields[name]
+        choices = {
+            "organisation": organisations,
+            "framework": Framework.objects.latest_revisions(),
+            "cycle": Cycle.objects.filter(is_open=True),
+        }
+        for name, queryset in choices.items():
+            field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
-            if field.queryset.count() == 1:
-                field.initial = field.queryset.first()
+            field.queryset = queryset
+            # Nothing to choose when there is one option: it is filled in.
+            if queryset.count() == 1:
+                field.initial = queryset.first()
                 field.empty_label = None
         self.existing: Assessment | None = None
 
