@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     # end accounts and security
     "frameworks",
     "assessments",
+    # Issue 15: interchange (Word report, offline workbook, bundles, API tokens).
+    "interchange",
 ]
 
 MIDDLEWARE = [

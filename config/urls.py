@@ -10,6 +10,8 @@ secure_admin_site(admin.site)
 
 urlpatterns = [
     path("", include("assessments.urls")),
+    # Issue 15: Word report, offline workbook, API tokens; read-only API under /api/v1/.
+    path("", include("interchange.urls")),
     path("frameworks/", include("frameworks.urls")),
     # accounts (issue #11): allauth's pages, our invitations and people pages.
     path("accounts/", include("accounts.urls")),
