@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from assessments.access import get_assessment_for_user
 from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS
-from interchange import docx_report
+from assessments.services import AssessmentLocked, InvalidAnswer
+from interchange import docx_report, workbook
 
 
 def _download_name(assessment, extension: str) -> str:  # type: ignore[no-untyped-def]
@@ -34,3 +40,102 @@ def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest(_("Choose a Traffic Light Protocol marking."))
     content = docx_report.report_docx(assessment, tlp=tlp)
     return _attachment(content, docx_report.CONTENT_TYPE, _download_name(assessment, "docx"))
+
+
+# --- offline workbook -----------------------------------------------------------------
+
+PROPOSAL_SALT = "interchange.workbook.proposal"
+PROPOSAL_MAX_AGE = 3600
+
+
+@require_GET
+@login_required
+def workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _can = get_assessment_for_user(request, pk, need="answer")
+    content = workbook.workbook_export(assessment=assessment)
+    return _attachment(content, workbook.CONTENT_TYPE, _download_name(assessment, "xlsx"))
+
+
+@login_required
+def workbook_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a filled workbook, preview what it would change, apply what is confirmed."""
+    assessment, can = get_assessment_for_user(request, pk, need="answer")
+    context: dict = {"assessment": assessment, "can": can, "max_mb": _max_mb()}  # type: ignore[type-arg]
+    if request.method == "POST" and "proposal" in request.POST:
+        return _workbook_confirm(request, assessment, context)
+    if request.method == "POST":
+        upload = request.FILES.get("workbook")
+        if upload is None:
+            context["problems"] = [_("Choose the workbook file to upload.")]
+        elif upload.size is None or upload.size > settings.WORKBOOK_MAX_BYTES:
+            context["problems"] = [
+                _("The file is larger than the limit of %(mb)s MB.") % {"mb": _max_mb()}
+            ]
+        else:
+            try:
+                changes = workbook.workbook_preview(assessment=assessment, content=upload.read())
+            except workbook.WorkbookRefused as exc:
+                context["problems"] = exc.problems
+            else:
+                context["changes"] = changes
+                context["applicable"] = [c for c in changes if c.status != "conflict"]
+                context["conflicts"] = [c for c in changes if c.status == "conflict"]
+                context["proposal"] = signing.dumps(
+                    {
+                        "assessment": assessment.pk,
+                        "user": request.user.pk,
+                        "changes": workbook.changes_to_data(changes),
+                    },
+                    salt=PROPOSAL_SALT,
+                    compress=True,
+                )
+        status = 400 if context.get("problems") else 200
+        return render(request, "interchange/workbook.html", context, status=status)
+    return render(request, "interchange/workbook.html", context)
+
+
+def _max_mb() -> str:
+    return f"{settings.WORKBOOK_MAX_BYTES / 1_048_576:.0f}"
+
+
+def _workbook_confirm(request: HttpRequest, assessment, context: dict) -> HttpResponse:  # type: ignore[no-untyped-def, type-arg]
+    try:
+        proposal = signing.loads(
+            request.POST["proposal"], salt=PROPOSAL_SALT, max_age=PROPOSAL_MAX_AGE
+        )
+    except signing.BadSignature:
+        context["problems"] = [
+            _("The preview has expired or was altered; upload the workbook again.")
+        ]
+        return render(request, "interchange/workbook.html", context, status=400)
+    if proposal["assessment"] != assessment.pk or proposal["user"] != request.user.pk:
+        context["problems"] = [_("This preview belongs to another assessment or person.")]
+        return render(request, "interchange/workbook.html", context, status=400)
+    changes = workbook.changes_from_data(proposal["changes"])
+    selected = set(request.POST.getlist("apply"))
+    try:
+        applied = workbook.workbook_apply(
+            assessment=assessment, changes=changes, selected=selected, user=request.user
+        )
+    except workbook.StaleChanges as exc:
+        context["problems"] = [
+            _(
+                "The answer to %(code)s was changed online after the preview; nothing was "
+                "applied. Upload the workbook again to see the new state."
+            )
+            % {"code": exc.args[0]}
+        ]
+        return render(request, "interchange/workbook.html", context, status=409)
+    except (AssessmentLocked, InvalidAnswer) as exc:
+        context["problems"] = [str(exc)]
+        return render(request, "interchange/workbook.html", context, status=409)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d answer from the workbook was applied.",
+            "%(n)d answers from the workbook were applied.",
+            applied,
+        )
+        % {"n": applied},
+    )
+    return redirect("workbook_upload", pk=assessment.pk)
