@@ -8,10 +8,13 @@ from accounts.admin_site import secure_admin_site
 secure_admin_site(admin.site)
 # --- end accounts
 
+from interchange.api import api
+
 urlpatterns = [
     path("", include("assessments.urls")),
     # Issue 15: Word report, offline workbook, API tokens; read-only API under /api/v1/.
     path("", include("interchange.urls")),
+    path("api/v1/", api.urls),
     path("frameworks/", include("frameworks.urls")),
     # accounts (issue #11): allauth's pages, our invitations and people pages.
     path("accounts/", include("accounts.urls")),

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 from assessments.access import get_assessment_for_user
 from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS
 from assessments.services import AssessmentLocked, InvalidAnswer
-from interchange import docx_report, workbook
+from interchange import docx_report, tokens, workbook
+from interchange.models import ApiToken
 
 
 def _download_name(assessment, extension: str) -> str:  # type: ignore[no-untyped-def]
@@ -139,3 +140,42 @@ def _workbook_confirm(request: HttpRequest, assessment, context: dict) -> HttpRe
         % {"n": applied},
     )
     return redirect("workbook_upload", pk=assessment.pk)
+
+
+# --- profile: personal API tokens -----------------------------------------------------
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's profile page: their personal API tokens (create, list, revoke)."""
+    context: dict = {"lifetimes": tokens.LIFETIMES, "new_token": None}  # type: ignore[type-arg]
+    status = 200
+    if request.method == "POST" and "revoke" in request.POST:
+        try:
+            tokens.token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
+        except (ValueError, tokens.TokenRefused):
+            messages.error(request, _("No such active token."))
+        else:
+            messages.success(request, _("The token was revoked; it no longer works."))
+        return redirect("profile")
+    if request.method == "POST":
+        try:
+            days = int(request.POST.get("days", "0"))
+        except ValueError:
+            days = 0
+        try:
+            token, text = tokens.token_create(
+                user=request.user, name=request.POST.get("name", ""), days=days
+            )
+        except tokens.TokenRefused as exc:
+            context["error"] = str(exc)
+            context["name"] = request.POST.get("name", "")
+            status = 400
+        else:
+            # Shown on this response only (never stored, never put in a message cookie).
+            context["new_token"] = text
+            context["new_token_name"] = token.name
+    context["tokens"] = ApiToken.objects.filter(user=request.user)
+    response = render(request, "interchange/profile.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
