@@ -34,7 +34,7 @@ def spec_data(spec: FrameworkFile) -> dict[str, Any]:
     return data
 
 
-def _fix_required(specs: list, rows: list[dict[str, Any]]) -> None:  # type: ignore[type-arg]
+def _fix_required(specs: list, rows: list[dict[str, Any]]) -> None:
     for q_spec, q_data in zip(specs, rows, strict=True):
         implied = q_spec.kind != "text"
         if q_spec.required != implied:

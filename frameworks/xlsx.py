@@ -27,9 +27,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assessments.reports.exports import FORMULA_PREFIXES
-from frameworks.schema import SCALE_SIZE, FrameworkFile
+from frameworks.schema import SCALE_SIZE, Domain, FrameworkFile, SubDomain
 
+# Text a spreadsheet would read as a formula (the same rule as the assessment exports
+# in assessments/reports/exports.py; frameworks never import assessments).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 5_000
 I18N_PREFIX = "i18n-"
 LANG = re.compile(r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
@@ -78,7 +80,7 @@ class WorkbookError(ValueError):
 # --- writing --------------------------------------------------------------------------
 
 
-def _put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[no-untyped-def]
+def _put(sheet, row: int, column: int, value: object) -> None:
     cell = sheet.cell(row=row, column=column)
     if value is None or value == "":
         return
@@ -92,7 +94,7 @@ def _put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[n
             cell.quotePrefix = True
 
 
-def _table(workbook, title: str, header: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
+def _table(workbook, title: str, header: list[str], rows: list[list[object]]) -> None:
     from openpyxl.styles import Alignment, Font
 
     sheet = workbook.create_sheet(title)
@@ -114,7 +116,7 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _thresholds_text(thresholds: list) -> str:  # type: ignore[type-arg]
+def _thresholds_text(thresholds: list) -> str:
     return "; ".join(f"{_number(t.min)}:{_number(t.score)}" for t in thresholds)
 
 
@@ -169,7 +171,7 @@ def write_workbook(spec: FrameworkFile) -> bytes:
     return buffer.getvalue()
 
 
-def _question_row(section: str, q) -> list[object]:  # type: ignore[no-untyped-def]
+def _question_row(section: str, q) -> list[object]:
     levels = list(q.levels) + [None] * (SCALE_SIZE - len(q.levels))
     return [
         section,
@@ -189,7 +191,7 @@ def _question_row(section: str, q) -> list[object]:  # type: ignore[no-untyped-d
     ]
 
 
-def _i18n_rows(spec: FrameworkFile, t) -> list[list[object]]:  # type: ignore[no-untyped-def]
+def _i18n_rows(spec: FrameworkFile, t) -> list[list[object]]:
     """Every translatable text, with the original beside it and the translation, if any."""
     rows: list[list[object]] = [
         ["framework", "", "name", spec.name, t.name],
@@ -202,7 +204,8 @@ def _i18n_rows(spec: FrameworkFile, t) -> list[list[object]]:  # type: ignore[no
             ["scale", lv.level, "description", lv.description, local.description if local else None]
         )
     for d in spec.domains:
-        for node in [d, *d.subdomains]:
+        nodes: list[Domain | SubDomain] = [d, *d.subdomains]
+        for node in nodes:
             local = t.domains.get(node.code)
             rows.append(["domain", node.code, "name", node.name, local.name if local else None])
             rows.append(
@@ -247,7 +250,7 @@ class _Reader:
     """Reads cells, collecting problems named by sheet, row and column."""
 
     problems: list[str] = field(default_factory=list)
-    places: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    places: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def where(self, sheet: str, row: int, column: str | None = None) -> str:
         place = f"sheet {sheet!r}, row {row}"
@@ -267,7 +270,7 @@ def _text(value: object) -> str:
 
 def _rows(
     sheet, header: list[str], reader: _Reader, *, required: set[str]
-) -> list[tuple[int, dict]]:  # type: ignore[no-untyped-def, type-arg]
+) -> list[tuple[int, dict]]:
     """The sheet's rows as dicts keyed by header name; columns may be in any order."""
     values = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1))
     if not values:
@@ -360,7 +363,7 @@ def read_workbook(content: bytes, *, max_bytes: int | None = None) -> FrameworkF
         raise WorkbookError(_placed(exc, reader)) from None
 
 
-def _read(workbook, reader: _Reader) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _read(workbook, reader: _Reader) -> dict[str, Any]:
     for title in ("Framework", "Scale", "Domains", "Questions"):
         if title not in workbook.sheetnames:
             reader.problems.append(f"sheet {title!r}: missing (the workbook needs it)")
@@ -534,7 +537,7 @@ def _read_question(reader: _Reader, row: int, values: dict[str, Any]) -> dict[st
     return q
 
 
-def _read_translation(sheet, reader: _Reader, data: dict[str, Any], sections: dict) -> None:  # type: ignore[no-untyped-def, type-arg]
+def _read_translation(sheet, reader: _Reader, data: dict[str, Any], sections: dict) -> None:
     title = sheet.title
     lang = title[len(I18N_PREFIX) :]
     if not LANG.match(lang):
@@ -661,7 +664,7 @@ def _sub_code(reader: _Reader, parent: str, index: int) -> str:
 
 
 def _question_place(reader: _Reader, section: str, index: int, rest: list[Any]) -> str:
-    row = reader.places.get(("question", section, index))
+    row: int | None = reader.places.get(("question", section, index))
     if row is None:
         return "sheet 'Questions'"
     column = rest[0] if rest else None

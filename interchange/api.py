@@ -35,7 +35,7 @@ from interchange.tokens import token_user
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: HttpRequest, token: str):
         user = token_user(token)
         if user is not None:
             request.user = user
@@ -58,7 +58,9 @@ class Pages(LimitOffsetPagination):
         limit: int = Field(100, ge=1, le=1000)
         offset: int = Field(0, ge=0, le=10_000_000)
 
-    def paginate_queryset(self, queryset, pagination: Input, **params):  # type: ignore[no-untyped-def, override]
+    def paginate_queryset(  # type: ignore[override]
+        self, queryset: Any, pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
         limit = max(1, min(pagination.limit, settings.API_PAGE_SIZE))
         offset = max(0, pagination.offset)
         return {
@@ -171,11 +173,11 @@ ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: InvalidInp
 # --- helpers --------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _user(request: HttpRequest):
     return request.auth  # type: ignore[attr-defined]
 
 
-def _visible(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _visible(request: HttpRequest):
     return Assessment.objects.visible_to(_user(request)).select_related(
         "organisation", "framework", "cycle"
     )
@@ -231,7 +233,7 @@ def _assessment_out(a: Assessment, scores: ScoresOut) -> dict[str, Any]:
     }
 
 
-def _with_scores(rows) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _with_scores(rows) -> list[dict[str, Any]]:
     page = list(rows)
     scores = _scores_for(page)
     return [_assessment_out(a, scores[a.pk]) for a in page]
@@ -242,13 +244,13 @@ def _with_scores(rows) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
 
 @api.get("/frameworks", response={200: list[FrameworkOut], **ERRORS}, tags=["frameworks"])
 @paginate(Pages)
-def framework_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+def framework_list(request: HttpRequest):
     """The newest revision of every framework."""
     return Framework.objects.latest_revisions()
 
 
 @api.get("/frameworks/{key}", response={200: FrameworkDetailOut, **ERRORS}, tags=["frameworks"])
-def framework_detail(request: HttpRequest, key: str):  # type: ignore[no-untyped-def]
+def framework_detail(request: HttpRequest, key: str):
     """The newest revision of one framework, with every revision."""
     revisions = list(Framework.objects.filter(key=key).order_by("-revision"))
     if not revisions:
@@ -262,7 +264,7 @@ def framework_detail(request: HttpRequest, key: str):  # type: ignore[no-untyped
     response={200: dict[str, Any], **ERRORS},
     tags=["frameworks"],
 )
-def framework_revision(request: HttpRequest, key: str, revision: int):  # type: ignore[no-untyped-def]
+def framework_revision(request: HttpRequest, key: str, revision: int):
     """One revision's full content, in the framework file format."""
     framework = get_object_or_404(Framework, key=key, revision=revision)
     return spec_data(spec_of(framework))
@@ -270,7 +272,7 @@ def framework_revision(request: HttpRequest, key: str, revision: int):  # type: 
 
 @api.get("/organisations", response={200: list[OrganisationOut], **ERRORS}, tags=["organisations"])
 @paginate(Pages)
-def organisation_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+def organisation_list(request: HttpRequest):
     """The organisations this user may see."""
     return Organisation.objects.visible_to(_user(request)).order_by("name", "pk")
 
@@ -281,7 +283,7 @@ def organisation_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     tags=["assessments"],
 )
 @paginate(Pages)
-def organisation_assessments(request: HttpRequest, organisation_id: int):  # type: ignore[no-untyped-def]
+def organisation_assessments(request: HttpRequest, organisation_id: int):
     """An organisation's assessments with their scores."""
     get_object_or_404(Organisation.objects.visible_to(_user(request)), pk=organisation_id)
     return _Scored(_visible(request).filter(organisation_id=organisation_id).order_by("-pk"))
@@ -289,7 +291,7 @@ def organisation_assessments(request: HttpRequest, organisation_id: int):  # typ
 
 @api.get("/assessments", response={200: list[AssessmentOut], **ERRORS}, tags=["assessments"])
 @paginate(Pages)
-def assessment_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+def assessment_list(request: HttpRequest):
     """Every assessment this user may see, newest first, with scores."""
     return _Scored(_visible(request).order_by("-pk"))
 
@@ -299,7 +301,7 @@ def assessment_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     response={200: AssessmentOut, **ERRORS},
     tags=["assessments"],
 )
-def assessment_detail(request: HttpRequest, assessment_id: int):  # type: ignore[no-untyped-def]
+def assessment_detail(request: HttpRequest, assessment_id: int):
     assessment = get_object_or_404(_visible(request), pk=assessment_id)
     return _with_scores([assessment])[0]
 
@@ -309,7 +311,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int):  # type: ignore
     response={200: list[AnswerOut], **ERRORS},
     tags=["assessments"],
 )
-def assessment_answers(request: HttpRequest, assessment_id: int):  # type: ignore[no-untyped-def]
+def assessment_answers(request: HttpRequest, assessment_id: int):
     """Every answer of one assessment (unanswered questions are left out)."""
     assessment = get_object_or_404(_visible(request), pk=assessment_id)
     rows = (
@@ -343,7 +345,7 @@ def assessment_answers(request: HttpRequest, assessment_id: int):  # type: ignor
     response={200: PeersOut, **ERRORS},
     tags=["peers"],
 )
-def assessment_peers(request: HttpRequest, assessment_id: int):  # type: ignore[no-untyped-def]
+def assessment_peers(request: HttpRequest, assessment_id: int):
     """Released peer statistics for the assessment's peer groups (no group sizes)."""
     from assessments.results.assemble import build_results
 
@@ -375,7 +377,7 @@ def assessment_peers(request: HttpRequest, assessment_id: int):  # type: ignore[
 class _Scored:
     """A queryset whose page slices come back with scores, for the paginator."""
 
-    def __init__(self, queryset) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, queryset) -> None:
         self.queryset = queryset
 
     def count(self) -> int:
@@ -384,5 +386,5 @@ class _Scored:
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
         return _with_scores(self.queryset[item])
 
-    def all(self):  # type: ignore[no-untyped-def]
+    def all(self):
         return self

@@ -80,7 +80,7 @@ def _iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _who(user) -> str | None:  # type: ignore[no-untyped-def]
+def _who(user) -> str | None:
     return user.get_username() if user else None
 
 
@@ -282,7 +282,7 @@ def find_organisation(code: str) -> Organisation:
     return found
 
 
-def bundle_import(*, content: bytes, organisation: Organisation, user=None) -> ImportedBundle:  # type: ignore[no-untyped-def]
+def bundle_import(*, content: bytes, organisation: Organisation, user=None) -> ImportedBundle:
     """Store a bundle as an assessment of `organisation`; all or nothing."""
     from assessments.questionnaire.evidence import safe_name
     from assessments.review.services import answers_digest

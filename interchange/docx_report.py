@@ -54,7 +54,7 @@ def report_docx(assessment: Assessment, *, tlp: str, language: str | None = None
         return _write(assessment, context, answers, tlp=tlp, language=language)
 
 
-def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language: str) -> bytes:  # type: ignore[type-arg]
+def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language: str) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -299,7 +299,7 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
         ],
     )
     if c["is_gated"]:
-        from assessments.questionnaire.forms import PRACTICE_LABELS
+        from frameworks.kinds import PRACTICE_LABELS
 
         doc.add_heading(_("Blockers"), level=3)
         for r in c["rows"]:

@@ -18,7 +18,7 @@ class TokenRefused(ValueError):
     pass
 
 
-def token_create(*, user, name: str, days: int) -> tuple[ApiToken, str]:  # type: ignore[no-untyped-def]
+def token_create(*, user, name: str, days: int) -> tuple[ApiToken, str]:
     """A new token for `user`; returns the row and the token text, shown only once."""
     name = (name or "").strip()
     if not name or len(name) > 80:
@@ -42,7 +42,7 @@ def token_create(*, user, name: str, days: int) -> tuple[ApiToken, str]:  # type
     return token, text
 
 
-def token_revoke(*, user, token_id: int) -> None:  # type: ignore[no-untyped-def]
+def token_revoke(*, user, token_id: int) -> None:
     """Revoke one of the user's own tokens (someone else's is not found)."""
     updated = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -51,7 +51,7 @@ def token_revoke(*, user, token_id: int) -> None:  # type: ignore[no-untyped-def
         raise TokenRefused(_("No such active token."))
 
 
-def token_user(text: str):  # type: ignore[no-untyped-def]
+def token_user(text: str):
     """The user a presented token stands for, or None."""
     if not text or len(text) > 200:
         return None

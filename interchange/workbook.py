@@ -86,7 +86,7 @@ def _sheet_title(domain: Domain, used: set[str]) -> str:
     return title
 
 
-def _put(sheet, row: int, column: int, value: object) -> None:  # type: ignore[no-untyped-def]
+def _put(sheet, row: int, column: int, value: object) -> None:
     from frameworks.xlsx import _put as put_text
 
     put_text(sheet, row, column, value)
@@ -137,18 +137,18 @@ def workbook_export(*, assessment: Assessment) -> bytes:
             ),
         ),
     ]
-    for r, (label, value) in enumerate(info, start=1):
-        _put(about, r, 1, str(label))
-        _put(about, r, 2, str(value))
-        about.cell(row=r, column=1).font = Font(bold=True)
-        about.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    for line, (label, value) in enumerate(info, start=1):
+        _put(about, line, 1, str(label))
+        _put(about, line, 2, str(value))
+        about.cell(row=line, column=1).font = Font(bold=True)
+        about.cell(row=line, column=2).alignment = Alignment(wrap_text=True, vertical="top")
 
     lists = workbook.create_sheet(LISTS_SHEET)
     list_ranges: dict[str, str] = {}
     by_domain: dict[int, list[Question]] = {}
     for q in questions:
         by_domain.setdefault(q.domain_id, []).append(q)
-    entries: dict[str, list] = {}  # type: ignore[type-arg]
+    entries: dict[str, list] = {}
     used: set[str] = {about.title.lower()}
     header = [_("Code"), _("Question"), _("Guidance"), _("Answer"), _("N/A"), _("Comment")]
     domains = Domain.objects.filter(framework=framework, parent__isnull=True).order_by("position")
@@ -175,7 +175,7 @@ def workbook_export(*, assessment: Assessment) -> bytes:
                 )
             elif q.kind == "numeric" and q.unit:
                 guidance = f"({q.unit}) {guidance}".strip()
-            shown = dict(labels).get(value, value) if labels else value
+            shown: str | float | int = dict(labels).get(value, value) if labels else value
             if q.kind == "numeric" and value:
                 shown = kinds.get(q.kind).export_cell(value)
             for c, v in enumerate(
@@ -268,7 +268,7 @@ class Change:
     online_comment: str
 
 
-def _open(content: bytes):  # type: ignore[no-untyped-def]
+def _open(content: bytes):
     from openpyxl import load_workbook
 
     limit = settings.WORKBOOK_MAX_BYTES
@@ -291,7 +291,7 @@ def _open(content: bytes):  # type: ignore[no-untyped-def]
         raise WorkbookRefused([_("The file is not an Excel workbook (.xlsx).")]) from None
 
 
-def _verified_payload(workbook, assessment: Assessment) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def _verified_payload(workbook, assessment: Assessment) -> dict:
     if SIGNATURE_SHEET not in workbook.sheetnames:
         raise WorkbookRefused(
             [_("This is not a workbook downloaded from this assessment (no signature).")]
@@ -463,11 +463,11 @@ def workbook_preview(*, assessment: Assessment, content: bytes) -> list[Change]:
     return changes
 
 
-def changes_to_data(changes: list[Change]) -> list[dict]:  # type: ignore[type-arg]
+def changes_to_data(changes: list[Change]) -> list[dict]:
     return [asdict(c) for c in changes]
 
 
-def changes_from_data(rows: list[dict]) -> list[Change]:  # type: ignore[type-arg]
+def changes_from_data(rows: list[dict]) -> list[Change]:
     return [Change(**row) for row in rows]
 
 
@@ -477,7 +477,7 @@ class StaleChanges(Exception):
 
 def workbook_apply(
     *, assessment: Assessment, changes: list[Change], selected: set[str], user
-) -> int:  # type: ignore[no-untyped-def]
+) -> int:
     """Apply the selected non-conflicting changes in one transaction; all or nothing."""
     from assessments.questionnaire.services import response_save
     from assessments.services import Conflict

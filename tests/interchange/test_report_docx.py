@@ -100,3 +100,22 @@ def test_an_unknown_marking_is_refused(cast, validated):
 def test_anonymous_is_sent_to_login(client, validated):
     response = client.get(reverse("report_docx", args=[validated.pk]))
     assert response.status_code == 302
+
+
+def test_a_gated_framework_lists_its_blockers(db, cycle, org_a, alice):
+    from pathlib import Path
+
+    from assessments.services import assessment_start
+    from frameworks.loader import load_file
+    from frameworks.models import Framework, Question
+    from frameworks.services import frameworks_import
+
+    path = Path(__file__).parents[2] / "frameworks" / "data" / "incident-response.yaml"
+    frameworks_import(loaded=[load_file(path)])
+    framework = Framework.objects.get(key="incident-response")
+    assessment = assessment_start(organisation=org_a, framework=framework, cycle=cycle, user=alice)
+    practice = Question.objects.filter(framework=framework, kind="practice").first()
+    answer(assessment, alice, practice.code, "partial")
+    text = text_of(report_docx(assessment, tlp="GREEN", language="en"))
+    assert "Blockers" in text and "Coverage" in text
+    assert "Partially implemented" in text
