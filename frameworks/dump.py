@@ -107,6 +107,7 @@ def spec_of(framework: Framework) -> FrameworkFile:
             "scoring": {"method": framework.scoring_method, "bands": framework.bands},
             "domains": top,
             "translations": framework.translations,
+            "tags": framework.tags,
         }
     )
 
@@ -126,5 +127,6 @@ def _question_data(q: Question) -> dict[str, Any]:
         "thresholds": list(q.thresholds),
         "unit": q.unit,
         "recommendations": {int(k): v for k, v in q.recommendations.items()},
+        "tags": list(q.tags),
     }
     return data

@@ -7,7 +7,9 @@ Sheets:
 - ``Framework``: one row per setting (id, version, name, licence, scoring method).
 - ``Scale``: the five levels, with the score band of each level (``average`` only).
 - ``Domains``: domains and sub-domains (a sub-domain names its ``parent``).
-- ``Questions``: one row per question; ``section`` is the domain or sub-domain code.
+- ``Questions``: one row per question; ``section`` is the domain or sub-domain code;
+  ``level_1``.. hold maturity descriptors or the labels of a choice question's choices.
+- ``Tags`` (optional): the tags questions may carry (e.g. implementation groups).
 - ``i18n-<lang>``: one sheet per translation: ``object``, ``code``, ``field``, the
   framework's own text (ignored on reading) and the ``translation``. A translator
   copies a sheet, renames it ``i18n-xx`` and fills the last column.
@@ -27,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from frameworks.kinds import MAX_CHOICES
 from frameworks.schema import SCALE_SIZE, Domain, FrameworkFile, SubDomain
 
 # Text a spreadsheet would read as a formula (the same rule as the assessment exports
@@ -49,7 +52,9 @@ SETTINGS = [
 SCALE_COLUMNS = ["level", "name", "description", "band_min_score"]
 DOMAIN_COLUMNS = ["code", "parent", "name", "description", "weight", "target_level"]
 LEVEL_COLUMNS = [f"level_{n}" for n in range(1, SCALE_SIZE + 1)]
-REC_COLUMNS = [f"recommendation_{n}" for n in range(2, SCALE_SIZE + 1)]
+# Choice questions may list more choices than the scale has levels.
+EXTRA_LEVEL_COLUMNS = [f"level_{n}" for n in range(SCALE_SIZE + 1, MAX_CHOICES + 1)]
+REC_COLUMNS = [f"recommendation_{n}" for n in range(1, SCALE_SIZE + 1)]
 QUESTION_COLUMNS = [
     "section",
     "code",
@@ -65,7 +70,10 @@ QUESTION_COLUMNS = [
     "thresholds",
     "unit",
     *REC_COLUMNS,
+    "tags",
+    *EXTRA_LEVEL_COLUMNS,
 ]
+TAG_COLUMNS = ["code", "name", "description"]
 I18N_COLUMNS = ["object", "code", "field", "original", "translation"]
 
 
@@ -164,6 +172,13 @@ def write_workbook(spec: FrameworkFile) -> bytes:
                 question_rows.append(_question_row(s.code, q))
     _table(workbook, "Domains", DOMAIN_COLUMNS, domain_rows)
     _table(workbook, "Questions", QUESTION_COLUMNS, question_rows)
+    if spec.tags:
+        _table(
+            workbook,
+            "Tags",
+            TAG_COLUMNS,
+            [[t.code, t.name, t.description] for t in spec.tags],
+        )
     for lang, translation in spec.translations.items():
         _table(workbook, f"{I18N_PREFIX}{lang}"[:31], I18N_COLUMNS, _i18n_rows(spec, translation))
     buffer = io.BytesIO()
@@ -183,11 +198,13 @@ def _question_row(section: str, q) -> list[object]:
         q.required,
         q.guidance,
         q.evidence_hint,
-        *levels,
+        *levels[:SCALE_SIZE],
         q.practice_level,
         _thresholds_text(q.thresholds),
         q.unit,
-        *[q.recommendations.get(n) for n in range(2, SCALE_SIZE + 1)],
+        *[q.recommendations.get(n) for n in range(1, SCALE_SIZE + 1)],
+        ", ".join(q.tags),
+        *levels[SCALE_SIZE:],
     ]
 
 
@@ -410,6 +427,7 @@ def _read(workbook, reader: _Reader) -> dict[str, Any]:
         "scale": [],
         "domains": [],
         "translations": {},
+        "tags": [],
     }
     for row, values in _rows(workbook["Scale"], SCALE_COLUMNS, reader, required={"level", "name"}):
         level = _int(reader, "Scale", row, "level", values.get("level"))
@@ -484,6 +502,16 @@ def _read(workbook, reader: _Reader) -> dict[str, Any]:
         owner = sections[section]
         reader.places[("question", section, len(owner["questions"]))] = row
         owner["questions"].append(_read_question(reader, row, values))
+    if "Tags" in workbook.sheetnames:
+        for row, values in _rows(workbook["Tags"], TAG_COLUMNS, reader, required={"code", "name"}):
+            reader.places[("tag", len(data["tags"]))] = reader.where("Tags", row)
+            data["tags"].append(
+                {
+                    "code": _text(values.get("code")).strip(),
+                    "name": _text(values.get("name")),
+                    "description": _text(values.get("description")),
+                }
+            )
     for title in workbook.sheetnames:
         if title.startswith(I18N_PREFIX):
             _read_translation(workbook[title], reader, data, sections)
@@ -506,7 +534,7 @@ def _read_question(reader: _Reader, row: int, values: dict[str, Any]) -> dict[st
     weight = _num(reader, sheet, row, "weight", values.get("weight"))
     if weight is not None:
         q["weight"] = weight
-    levels = [_text(values.get(c)) for c in LEVEL_COLUMNS]
+    levels = [_text(values.get(c)) for c in (*LEVEL_COLUMNS, *EXTRA_LEVEL_COLUMNS)]
     while levels and levels[-1] == "":
         levels.pop()
     q["levels"] = levels
@@ -531,9 +559,10 @@ def _read_question(reader: _Reader, row: int, values: dict[str, Any]) -> dict[st
     q["thresholds"] = thresholds
     q["recommendations"] = {
         n: _text(values.get(f"recommendation_{n}"))
-        for n in range(2, SCALE_SIZE + 1)
+        for n in range(1, SCALE_SIZE + 1)
         if _text(values.get(f"recommendation_{n}")) != ""
     }
+    q["tags"] = [t.strip() for t in _text(values.get("tags")).split(",") if t.strip()]
     return q
 
 
@@ -629,6 +658,8 @@ def _place(loc: list[Any], reader: _Reader) -> str:
         if rest and rest[0] == "questions" and len(rest) > 1:
             return _question_place(reader, code, rest[1], rest[2:])
         return domain_place + (f", column {rest[0]!r}" if rest else "")
+    if head == "tags" and len(loc) > 1 and ("tag", loc[1]) in places:
+        return places[("tag", loc[1])]
     if head == "translations" and len(loc) > 1:
         return f"sheet '{I18N_PREFIX}{loc[1]}'"
     return "workbook"
@@ -641,7 +672,9 @@ def _column_named_by(message: str) -> str:
         ("'levels'", "level_1"),
         ("practice_level", "practice_level"),
         ("threshold", "thresholds"),
-        ("recommendations", "recommendation_2"),
+        ("recommendations", "recommendation_1"),
+        ("unknown tags", "tags"),
+        ("'choice'", "thresholds"),
     ):
         if needle in message:
             return f", column {column!r}"
@@ -671,5 +704,5 @@ def _question_place(reader: _Reader, section: str, index: int, rest: list[Any]) 
     if column == "levels":
         column = "level_1"
     elif column == "recommendations":
-        column = "recommendation_" + str(rest[1]) if len(rest) > 1 else "recommendation_2"
+        column = "recommendation_" + str(rest[1]) if len(rest) > 1 else "recommendation_1"
     return reader.where("Questions", row, column)
