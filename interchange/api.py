@@ -142,13 +142,14 @@ class StatOut(Schema):
     q1: float
     median: float
     q3: float
-    percentile: float | None
 
 
 class PeerGroupOut(Schema):
     key: str
     label: str
-    withheld: bool
+    value: str | None
+    status: str  # released / withheld / suppressed / unreleased
+    release_round: int | None
     stats: dict[str, StatOut]
 
 
@@ -346,7 +347,8 @@ def assessment_answers(request: HttpRequest, assessment_id: int):
     tags=["peers"],
 )
 def assessment_peers(request: HttpRequest, assessment_id: int):
-    """Released peer statistics for the assessment's peer groups (no group sizes)."""
+    """The released peer statistics of the assessment's peer groups: quartiles only,
+    never a group size, minimum or maximum; groups not released come without stats."""
     from assessments.results.assemble import build_results
 
     assessment = get_object_or_404(_visible(request), pk=assessment_id)
@@ -358,16 +360,15 @@ def assessment_peers(request: HttpRequest, assessment_id: int):
             {
                 "key": g.key,
                 "label": str(g.label),
-                "withheld": g.withheld,
+                "value": g.value,
+                "status": g.status,
+                "release_round": g.round,
                 "stats": {
-                    column: {
-                        "q1": s.q1,
-                        "median": s.median,
-                        "q3": s.q3,
-                        "percentile": s.percentile,
-                    }
+                    column: {"q1": s.q1, "median": s.median, "q3": s.q3}
                     for column, s in g.stats.items()
-                },
+                }
+                if not g.withheld
+                else {},
             }
             for g in data.groups
         ],

@@ -57,7 +57,7 @@ from frameworks.loader import (
     validate_data,
 )
 from frameworks.models import Domain, Framework, Question
-from frameworks.services import frameworks_import
+from frameworks.services import VersionClash, frameworks_import
 
 FORMAT = "resilience-assessment-bundle/1"
 SALT = "interchange.bundle"
@@ -261,7 +261,10 @@ def _resolve_framework(manifest: dict[str, Any], text: bytes) -> tuple[Framework
     if existing is not None:
         return existing, "unchanged"
     loaded = LoadedFramework(path=Path("bundle-framework.yaml"), spec=spec, content_hash=digest)
-    frameworks_import(loaded=[loaded])
+    try:
+        frameworks_import(loaded=[loaded])
+    except VersionClash as exc:
+        raise BundleError(str(exc)) from None
     return Framework.objects.get(key=spec.id, content_hash=digest), "imported"
 
 

@@ -41,6 +41,18 @@ def _level(number: int | None, name: str) -> str:
     return "—" if number is None else f"{number} · {name}"
 
 
+def _domain_level(row) -> str:  # type: ignore[no-untyped-def]
+    from assessments import scoring
+
+    if row.level is not None:
+        return _level(row.level, row.level_name)
+    if row.status == scoring.NOT_ASSESSED:
+        return _("Not assessed")
+    if row.status == scoring.INSUFFICIENT:
+        return _("Insufficient evidence")
+    return "—"
+
+
 def report_docx(assessment: Assessment, *, tlp: str, language: str | None = None) -> bytes:
     """The report as Word bytes, in `language` (default: the active one)."""
     from assessments.results.assemble import build_results
@@ -59,6 +71,9 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
+
+    from assessments import scoring
+    from assessments.templatetags.assessment_tags import percent
 
     validated = assessment.status == Assessment.Status.VALIDATED
     framework = assessment.framework
@@ -139,6 +154,16 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
         _("Marked TLP:%(tlp)s under the Traffic Light Protocol: share only as that marking allows.")
         % {"tlp": tlp}
     )
+    if not c.get("intact", True):
+        doc.add_paragraph(
+            _("Integrity warning.")
+            + " "
+            + _(
+                "The stored answers of this validated assessment no longer match the "
+                "fingerprint taken at validation. The scores in this report are the ones frozen "
+                "at validation; the appendix shows the answers as stored now."
+            )
+        ).runs[0].bold = True
     if validated and assessment.answers_hash:
         doc.add_paragraph(f"{_('Answers fingerprint (SHA-256)')}: {assessment.answers_hash}")
     doc.add_page_break()
@@ -147,13 +172,15 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
     result = c["result"]
     doc.add_heading(_("Executive summary"), level=1)
     table(
-        [_("Overall score"), _("Overall level"), _("Percentile among peers"), _("Completeness")],
+        [_("Overall score"), _("Overall level"), _("Among peers"), _("Completeness")],
         [
             [
                 f"{_num(result.overall_score)} / 100",
                 c["overall_level_name"],
-                _num(c["overall_percentile"], 0),
-                _pct(result.completeness),
+                c["overall_position_label"] if c["overall_position"] else "—",
+                _("Not assessed")
+                if result.status == scoring.NOT_ASSESSED
+                else _pct(result.completeness),
             ]
         ],
     )
@@ -189,20 +216,20 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
     header.append(_("Level"))
     if c["is_gated"]:
         header.append(_("Coverage"))
-    header += [_("Target"), _("Gap"), _("Percentile"), _("Answered")]
+    header += [_("Target"), _("Gap"), _("Among peers"), _("Answered")]
     rows = []
     for r in c["rows"]:
         values = [r.name, _num(r.score)]
         if c["moderated"]:
             values.append(_num(r.self_score))
-        values.append(_level(r.level, r.level_name))
+        values.append(_domain_level(r))
         if c["is_gated"]:
             values.append(_pct(r.coverage))
         gap = "—" if r.gap is None else (str(r.gap) if r.gap > 0 else _("met"))
         values += [
             _level(r.target, r.target_name) if r.target else "",
             gap,
-            _num(r.percentile, 0),
+            r.position_label if r.position else "—",
             f"{r.answered}/{r.answerable}",
         ]
         rows.append(values)
@@ -212,7 +239,7 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
     overall.append(c["overall_level_name"])
     if c["is_gated"]:
         overall.append("")
-    overall += ["", "", _num(c["overall_percentile"], 0), ""]
+    overall += ["", "", c["overall_position_label"] if c["overall_position"] else "—", ""]
     rows.append(overall)
     table(header, rows)
     if c["is_gated"]:
@@ -240,34 +267,29 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
     if group is not None and not group.withheld:
         doc.add_paragraph(
             _(
-                "Peer group: %(label)s — %(n)s validated assessments of the same framework in "
-                "the same cycle."
+                "Peer group: %(label)s — at least %(k)s validated assessments of the same "
+                "framework in the same cycle (release %(round)s)."
             )
-            % {"label": group.label, "n": group.n}
+            % {"label": group.label, "k": c["min_group"], "round": group.round}
         )
     else:
         doc.add_paragraph(
             _(
-                "Peer statistics are withheld: the peer group has fewer than %(k)s validated "
-                "assessments, and smaller groups could reveal individual organisations."
+                "Peer statistics are not released for this group: it has fewer than %(k)s "
+                "validated assessments, is nearly the same as a larger group, or no release has "
+                "been made yet; smaller groups could reveal individual organisations."
             )
             % {"k": c["min_group"]}
         )
     peer_rows = []
     for g in c["groups"]:
         s = g.stats.get("overall") if not g.withheld else None
-        label = g.label + (f" ({g.value})" if getattr(g, "value", "") else "")
+        label = g.label + (f" ({g.value})" if g.value else "")
         if s is None:
-            withheld = _("withheld (fewer than %(k)s peers)") % {"k": c["min_group"]}
-            peer_rows.append([label, withheld, "", "", "", ""])
+            peer_rows.append([label, _("not released"), "", ""])
         else:
-            peer_rows.append(
-                [label, str(g.n), _num(s.q1), _num(s.median), _num(s.q3), _num(s.percentile, 0)]
-            )
-    table(
-        [_("Peer group"), "n", _("Overall Q1"), _("Median"), _("Q3"), _("Percentile")],
-        peer_rows,
-    )
+            peer_rows.append([label, _num(s.q1), _num(s.median), _num(s.q3)])
+    table([_("Peer group"), _("Overall Q1"), _("Median"), _("Q3")], peer_rows)
     if group is not None and not group.withheld:
         stats = group.stats
         table(
@@ -291,7 +313,7 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
         [
             [
                 r.name,
-                _level(r.level, r.level_name),
+                _domain_level(r),
                 _level(r.target, r.target_name) if r.target else "",
                 str(r.gap) if r.gap is not None and r.gap > 0 else "—",
             ]
@@ -382,8 +404,24 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
         method.append(_("Levels come from score bands defined by the framework:") + f" {bands}.")
     method.append(
         _(
-            "The gap is the target level minus the current level; recommendations are ordered "
-            "by question weight × gap."
+            "An unanswered question counts as 0 in the score and as not met in a gated level, "
+            "so silence never raises a result."
+        )
+    )
+    method.append(
+        _(
+            "A domain gets a level only when at least %(t)s of its questions are answered (not "
+            "applicable counts as answered); below that it reads “insufficient evidence”, and "
+            "a domain where everything is not applicable is “not assessed”. The overall level "
+            "follows the same rule."
+        )
+        % {"t": percent(c["completeness_threshold"])}
+    )
+    method.append(
+        _(
+            "The gap is the target level minus the current level; recommendations list first "
+            "the practices that block a domain's next level, lowest level first, then the "
+            "other shortfalls by question weight × gap."
         )
     )
     bullets(method, style="List Bullet")
@@ -391,16 +429,19 @@ def _write(assessment: Assessment, c: dict, answers: list, *, tlp: str, language
     bullets(
         [
             _(
-                "Peers are validated assessments of the same framework in the same cycle, in "
-                "peer groups defined by the administrator. Only the number of peers, quartiles "
-                "and this organisation's percentile rank are shown — never a minimum, maximum "
-                "or any peer's name. Statistics are withheld for groups of fewer than %(k)s "
-                "peers."
+                "Peers are validated assessments of the same framework revision (or revisions "
+                "declared comparable) in the same cycle, in peer groups defined by the "
+                "administrator. Their quartiles are released once with differential privacy and "
+                "stored, so everyone sees the same numbers until the next release. No minimum, "
+                "maximum, exact group size or any peer's name is shown. Groups of fewer than "
+                "%(k)s organisations, or nearly identical to a larger group, are not released."
             )
             % {"k": c["min_group"]},
+            _("Each released quartile carries a privacy loss of ε = %(eps)s per organisation.")
+            % {"eps": settings.PEER_EPSILON_PER_STATISTIC},
             _(
-                "Percentile rank counts peers strictly below plus half of the peers with an "
-                "equal score."
+                "This organisation's position (lowest to top quarter) is read against the "
+                "released quartiles only."
             ),
         ],
         style="List Bullet",

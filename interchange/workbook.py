@@ -145,6 +145,7 @@ def workbook_export(*, assessment: Assessment) -> bytes:
 
     lists = workbook.create_sheet(LISTS_SHEET)
     list_ranges: dict[str, str] = {}
+    list_keys: dict[tuple[str, ...], str] = {}
     by_domain: dict[int, list[Question]] = {}
     for q in questions:
         by_domain.setdefault(q.domain_id, []).append(q)
@@ -186,7 +187,10 @@ def workbook_export(*, assessment: Assessment) -> bytes:
             for c in (ANSWER_COL, NA_COL, COMMENT_COL):
                 sheet.cell(row=row, column=c).protection = Protection(locked=False)
             if labels:
-                key = q.kind
+                # One list per distinct set of answers (choice questions each have their own).
+                key = list_keys.setdefault(
+                    tuple(label for _v, label in labels), f"L{len(list_keys)}"
+                )
                 if key not in list_ranges:
                     col = len(list_ranges) + 1
                     letter = lists.cell(row=1, column=col).column_letter
@@ -219,7 +223,8 @@ def workbook_export(*, assessment: Assessment) -> bytes:
         validation.error = _("Choose one of the listed answers.")
         validation.showErrorMessage = True
         workbook[title].add_data_validation(validation)
-        validation.add(" ".join(cells))
+        for cell in cells:
+            validation.add(cell)
     lists.sheet_state = "hidden"
     lists.protection.sheet = True
 

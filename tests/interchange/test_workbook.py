@@ -238,3 +238,30 @@ def test_who_may_use_the_workbook(cast, assessment, who, status):
     client = logged_in(cast[who])
     assert client.get(reverse("workbook_xlsx", args=[assessment.pk])).status_code == status
     assert client.get(reverse("workbook_upload", args=[assessment.pk])).status_code == status
+
+
+def test_choice_questions_each_get_their_own_answer_list(db, cycle, org_a, alice, bob):
+    from django.core.management import call_command
+
+    from assessments.services import assessment_start
+    from frameworks.models import Framework
+    from tests.conftest import FIXTURES
+
+    call_command(
+        "import_framework",
+        "--from",
+        "ciso-assistant",
+        str(FIXTURES / "ciso" / "questions.yaml"),
+        stdout=io.StringIO(),
+    )
+    framework = Framework.objects.get(key="supplier-check")
+    a = assessment_start(organisation=org_a, framework=framework, cycle=cycle, user=alice)
+    content = workbook_export(assessment=a)
+    wb = load_workbook(io.BytesIO(content))
+    lists = wb["_lists"]
+    columns = [[c.value for c in col if c.value] for col in lists.iter_cols()]
+    assert ["Yes", "In progress", "No"] in columns and ["In the country", "Abroad"] in columns
+    filled = _fill(content, {"1.1.q1": {"D": "In progress"}, "1.3": {"D": "Abroad"}})
+    changes = workbook_preview(assessment=a, content=filled)
+    workbook_apply(assessment=a, changes=changes, selected={c.code for c in changes}, user=bob)
+    assert ("1.1.q1", "2", False, "", 1) in _state(a) and ("1.3", "2", False, "", 1) in _state(a)
