@@ -217,7 +217,8 @@ class _Mapper:
         high = framework.get("max_score", values[-1] if values else None)
         if self.scores and (low is None or high is None or high <= low):
             raise self.fail(None, "'min_score' must be below 'max_score'")
-        self.low, self.high = low, high
+        self.low: float = float(low) if low is not None else 0.0
+        self.high: float = float(high) if high is not None else 1.0
         if self.scores and not 2 <= len(self.scores) <= kinds.MAX_CHOICES:
             raise self.fail(None, f"'scores_definition' must list 2 to {kinds.MAX_CHOICES} scores")
         five = len(self.scores) == SCALE_SIZE
@@ -425,8 +426,8 @@ class _Mapper:
         out: list[dict[str, Any]] = []
         if not questions or self.unscored_library:
             if not text:
-                first = next(iter(questions.values()), {}) if questions else {}
-                text = _clip((first or {}).get("text"), MAX_TEXT) if isinstance(first, dict) else ""
+                first: object = next(iter(questions.values()), {}) if questions else {}
+                text = _clip(first.get("text"), MAX_TEXT) if isinstance(first, dict) else ""
                 if not text:
                     raise self.fail(node, "an assessable node needs a 'name' or a 'description'")
             out.append(self._scored_node(node, text, guidance, tags))
@@ -448,13 +449,7 @@ class _Mapper:
             "tags": tags,
         }
         if self.node_kind == "maturity":
-            q["levels"] = [
-                _clip(
-                    f"{s.get('name') or s['score']}: {s.get('description') or ''}".strip(": "),
-                    MAX_TEXT,
-                )
-                for s in self.scores
-            ]
+            q["levels"] = [_score_label(s) for s in self.scores]
         elif self.node_kind == "choice":
             q["levels"] = [_score_label(s) for s in self.scores]
             q["thresholds"] = [

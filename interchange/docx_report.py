@@ -41,7 +41,7 @@ def _level(number: int | None, name: str) -> str:
     return "—" if number is None else f"{number} · {name}"
 
 
-def _domain_level(row) -> str:  # type: ignore[no-untyped-def]
+def _domain_level(row) -> str:
     from assessments import scoring
 
     if row.level is not None:
