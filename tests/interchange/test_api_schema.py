@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -29,12 +29,16 @@ APP = get_wsgi_application()
 @pytest.fixture
 def token(db, cast, assessment, assessment_b, alice, peer_groups):  # type: ignore[no-untyped-def]
     answer(assessment, alice, "GOV-01", "3")
-    # Calling the WSGI app directly sends `request_finished`, whose `close_old_connections`
-    # would drop the connection inside the test's transaction (Django's test client
-    # disconnects it the same way).
+    # Calling the WSGI app directly sends `request_started` and `request_finished`, whose
+    # `close_old_connections` would drop the connection inside the test's transaction
+    # (Django's test client disconnects it the same way).
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield token_create(user=cast["charlie"], name="schemathesis", days=30)[1]
-    request_finished.connect(close_old_connections)
+    try:
+        yield token_create(user=cast["charlie"], name="schemathesis", days=30)[1]
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
