@@ -145,10 +145,18 @@ def _workbook_confirm(request: HttpRequest, assessment, context: dict) -> HttpRe
 # --- profile: personal API tokens -----------------------------------------------------
 
 
+NEW_TOKEN_KEY = "interchange.new_token"
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    """The user's profile page: their personal API tokens (create, list, revoke)."""
-    context: dict = {"lifetimes": tokens.LIFETIMES, "new_token": None}
+    """The user's profile page: their personal API tokens (create, list, revoke).
+
+    A new token is shown once: it waits in the (server-side) session until the page
+    after the redirect shows it and removes it, so a reload neither shows it again nor
+    creates another one.
+    """
+    context: dict = {"lifetimes": tokens.LIFETIMES, "new_token": None}  # type: ignore[type-arg]
     status = 200
     if request.method == "POST" and "revoke" in request.POST:
         try:
@@ -172,9 +180,12 @@ def profile(request: HttpRequest) -> HttpResponse:
             context["name"] = request.POST.get("name", "")
             status = 400
         else:
-            # Shown on this response only (never stored, never put in a message cookie).
-            context["new_token"] = text
-            context["new_token_name"] = token.name
+            request.session[NEW_TOKEN_KEY] = {"text": text, "name": token.name}
+            return redirect("profile")
+    shown = request.session.pop(NEW_TOKEN_KEY, None)
+    if shown:
+        context["new_token"] = shown["text"]
+        context["new_token_name"] = shown["name"]
     context["tokens"] = ApiToken.objects.filter(user_id=request.user.pk)  # type: ignore[misc]
     response = render(request, "interchange/profile.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
