@@ -369,25 +369,20 @@ class Choice(Kind):
     name = "choice"
     label = _("Choice")
 
-    def check_spec(
-        self,
-        *,
-        levels: Sequence[str],
-        practice_level: int | None,
-        thresholds: Sequence[float],
-        recommendations: Mapping[int, str],
-    ) -> None:
-        if not 2 <= len(levels) <= MAX_CHOICES:
+    uses = frozenset({"levels", "thresholds"})
+
+    def check_spec(self, spec: Spec) -> None:
+        if not 2 <= len(spec.levels) <= MAX_CHOICES:
             raise ValueError(
                 f"a '{self.name}' question lists 2 to {MAX_CHOICES} choices in 'levels', "
-                f"got {len(levels)}"
+                f"got {len(spec.levels)}"
             )
-        self._check_scores(levels, thresholds)
-        if practice_level is not None:
-            raise ValueError("'practice_level' is only for 'practice' questions")
+        self._check_scores(spec)
+        super().check_spec(spec)
 
-    def _check_scores(self, levels: Sequence[str], thresholds: Sequence[float]) -> None:
-        if list(thresholds) != list(range(1, len(levels) + 1)):
+    def _check_scores(self, spec: Spec) -> None:
+        minimums = [minimum for minimum, _score in spec.thresholds]
+        if minimums != list(range(1, len(spec.levels) + 1)):
             raise ValueError(
                 "a 'choice' question gives one score per choice in 'thresholds' "
                 "({min: <choice number>, score: <0..1>}, for choices 1..n in order)"
@@ -402,15 +397,13 @@ class Choice(Kind):
     @staticmethod
     def number(value: object) -> int | None:
         text = clean_text(value)
-        if text is None or not text.isdigit():
+        if text is None or not (text.isascii() and text.isdigit()):
             return None
         number = int(text)
         return number if 1 <= number <= MAX_CHOICES else None
 
-    def choices(
-        self, *, descriptors: Sequence[str], level_names: Mapping[int, str]
-    ) -> list[tuple[str, str]]:
-        return [(str(i), text) for i, text in enumerate(descriptors, start=1)]
+    def choices(self, spec: Spec, level_names: Mapping[int, str]) -> list[tuple[str, str]]:
+        return [(str(i), text) for i, text in enumerate(spec.levels, start=1)]
 
     def score(self, value: object, *, thresholds: Iterable[Threshold] = ()) -> float | None:
         number = self.number(value)
@@ -438,15 +431,8 @@ class Choice(Kind):
         number = self.number(value)
         return value if number is None else number
 
-    def sample(
-        self,
-        *,
-        maturity: float,
-        rng: random.Random,
-        practice_level: int | None,
-        thresholds: Sequence[Threshold],
-    ) -> str:
-        return str(rng.randint(1, max(1, len(thresholds)))) if thresholds else ""
+    def sample(self, spec: Spec, *, maturity: float, rng: random.Random) -> str:
+        return str(rng.randint(1, len(spec.levels))) if spec.levels else ""
 
 
 class Option(Choice):
@@ -456,39 +442,19 @@ class Option(Choice):
     label = _("Choice (not scored)")
     scored = False
 
-    def _check_scores(self, levels: Sequence[str], thresholds: Sequence[float]) -> None:
-        if thresholds:
+    uses = frozenset({"levels"})
+
+    def _check_scores(self, spec: Spec) -> None:
+        if spec.thresholds:
             raise ValueError("an 'option' question is not scored and takes no 'thresholds'")
 
-    def check_spec(
-        self,
-        *,
-        levels: Sequence[str],
-        practice_level: int | None,
-        thresholds: Sequence[float],
-        recommendations: Mapping[int, str],
-    ) -> None:
-        if recommendations:
+    def check_spec(self, spec: Spec) -> None:
+        if spec.recommendations:
             raise ValueError("'option' questions are not scored and take no recommendations")
-        super().check_spec(
-            levels=levels,
-            practice_level=practice_level,
-            thresholds=thresholds,
-            recommendations={},
-        )
+        super().check_spec(spec)
 
     def is_valid(self, value: object, *, thresholds: Iterable[Threshold] = ()) -> bool:
         return self.number(value) is not None
-
-    def sample(
-        self,
-        *,
-        maturity: float,
-        rng: random.Random,
-        practice_level: int | None,
-        thresholds: Sequence[Threshold],
-    ) -> str:
-        return "1"
 
 
 MATURITY: Final = Maturity()

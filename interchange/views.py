@@ -156,7 +156,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     after the redirect shows it and removes it, so a reload neither shows it again nor
     creates another one.
     """
-    context: dict = {"lifetimes": tokens.LIFETIMES, "new_token": None}  # type: ignore[type-arg]
+    context: dict[str, object] = {"lifetimes": tokens.LIFETIMES, "new_token": None}
     status = 200
     if request.method == "POST" and "revoke" in request.POST:
         try:

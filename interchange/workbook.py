@@ -73,7 +73,7 @@ def _choice_labels(question: Question, level_names: dict[int, str]) -> list[tupl
     kind = kinds.get(question.kind)
     if kind.name == "maturity":
         return [(str(n), f"{n} · {level_names.get(n, n)}") for n in range(1, kinds.SCALE_SIZE + 1)]
-    return kind.choices(descriptors=question.level_descriptors, level_names=level_names)
+    return kind.choices(question.spec(), level_names)
 
 
 def _sheet_title(domain: Domain, used: set[str]) -> str:
