@@ -272,6 +272,16 @@ def _when(value: str | None) -> datetime | None:
     return parse_datetime(value) if value else None
 
 
+def _local_frozen(frozen: dict[str, Any] | None, framework: Framework) -> dict[str, Any] | None:
+    """The frozen result, naming this instance's row of the same framework content."""
+    if not frozen or not isinstance(frozen.get("framework"), dict):
+        return frozen
+    return {
+        **frozen,
+        "framework": {**frozen["framework"], "id": framework.pk, "revision": framework.revision},
+    }
+
+
 def find_organisation(code: str) -> Organisation:
     """An organisation by id or by exact name."""
     found = None
@@ -288,7 +298,7 @@ def find_organisation(code: str) -> Organisation:
 def bundle_import(*, content: bytes, organisation: Organisation, user=None) -> ImportedBundle:
     """Store a bundle as an assessment of `organisation`; all or nothing."""
     from assessments.questionnaire.evidence import safe_name
-    from assessments.review.services import answers_digest
+    from assessments.results.integrity import stored_fingerprint
 
     manifest, members = _read(content)
     try:
@@ -328,7 +338,7 @@ def bundle_import(*, content: bytes, organisation: Organisation, user=None) -> I
                 validated_at=_when(body.get("validated_at")),
                 validated_by=users.get(body.get("validated_by") or ""),
                 review_note=body.get("review_note", ""),
-                frozen_result=body.get("frozen_result"),
+                frozen_result=_local_frozen(body.get("frozen_result"), framework),
                 answers_hash=body.get("answers_hash", ""),
             )
             questions = {q.code: q for q in Question.objects.filter(framework=framework)}
@@ -417,7 +427,7 @@ def bundle_import(*, content: bytes, organisation: Organisation, user=None) -> I
                     "revision": framework.revision,
                 },
             )
-            if body.get("answers_hash") and answers_digest(assessment) != body["answers_hash"]:
+            if body.get("answers_hash") and stored_fingerprint(assessment) != body["answers_hash"]:
                 raise BundleError(_("The answers do not match the validated fingerprint."))
             Assessment.objects.filter(pk=assessment.pk).update(
                 created_at=_when(body.get("created_at")) or assessment.created_at
