@@ -108,6 +108,7 @@ def spec_of(framework: Framework) -> FrameworkFile:
             "domains": top,
             "translations": framework.translations,
             "tags": framework.tags,
+            "practice_scale": framework.practice_scale,
         }
     )
 
@@ -128,5 +129,6 @@ def _question_data(q: Question) -> dict[str, Any]:
         "unit": q.unit,
         "recommendations": {int(k): v for k, v in q.recommendations.items()},
         "tags": list(q.tags),
+        "thresholds_by_band": dict(q.thresholds_by_band),
     }
     return data

@@ -10,6 +10,7 @@ Sheets:
 - ``Questions``: one row per question; ``section`` is the domain or sub-domain code;
   ``level_1``.. hold maturity descriptors or the labels of a choice question's choices.
 - ``Tags`` (optional): the tags questions may carry (e.g. implementation groups).
+- ``PracticeScale`` (optional): the four practice points with their observable criteria.
 - ``i18n-<lang>``: one sheet per translation: ``object``, ``code``, ``field``, the
   framework's own text (ignored on reading) and the ``translation``. A translator
   copies a sheet, renames it ``i18n-xx`` and fills the last column.
@@ -71,9 +72,11 @@ QUESTION_COLUMNS = [
     "unit",
     *REC_COLUMNS,
     "tags",
+    "thresholds_by_band",
     *EXTRA_LEVEL_COLUMNS,
 ]
 TAG_COLUMNS = ["code", "name", "description"]
+PRACTICE_COLUMNS = ["point", "label", "criteria"]
 I18N_COLUMNS = ["object", "code", "field", "original", "translation"]
 
 
@@ -172,6 +175,13 @@ def write_workbook(spec: FrameworkFile) -> bytes:
                 question_rows.append(_question_row(s.code, q))
     _table(workbook, "Domains", DOMAIN_COLUMNS, domain_rows)
     _table(workbook, "Questions", QUESTION_COLUMNS, question_rows)
+    if spec.practice_scale:
+        _table(
+            workbook,
+            "PracticeScale",
+            PRACTICE_COLUMNS,
+            [[key, p.label, p.criteria] for key, p in spec.practice_scale.items()],
+        )
     if spec.tags:
         _table(
             workbook,
@@ -204,6 +214,10 @@ def _question_row(section: str, q) -> list[object]:
         q.unit,
         *[q.recommendations.get(n) for n in range(1, SCALE_SIZE + 1)],
         ", ".join(q.tags),
+        " | ".join(
+            f"{band}= {_thresholds_text(thresholds)}"
+            for band, thresholds in q.thresholds_by_band.items()
+        ),
         *levels[SCALE_SIZE:],
     ]
 
@@ -220,6 +234,18 @@ def _i18n_rows(spec: FrameworkFile, t) -> list[list[object]]:
         rows.append(
             ["scale", lv.level, "description", lv.description, local.description if local else None]
         )
+    for key, point in spec.practice_scale.items():
+        local_point = t.practice_scale.get(key)
+        for name in ("label", "criteria"):
+            rows.append(
+                [
+                    "practice",
+                    key,
+                    name,
+                    getattr(point, name),
+                    getattr(local_point, name) if local_point else None,
+                ]
+            )
     for d in spec.domains:
         nodes: list[Domain | SubDomain] = [d, *d.subdomains]
         for node in nodes:
@@ -502,6 +528,15 @@ def _read(workbook, reader: _Reader) -> dict[str, Any]:
         owner = sections[section]
         reader.places[("question", section, len(owner["questions"]))] = row
         owner["questions"].append(_read_question(reader, row, values))
+    if "PracticeScale" in workbook.sheetnames:
+        data["practice_scale"] = {}
+        for _row, values in _rows(
+            workbook["PracticeScale"], PRACTICE_COLUMNS, reader, required={"point", "label"}
+        ):
+            data["practice_scale"][_text(values.get("point")).strip()] = {
+                "label": _text(values.get("label")),
+                "criteria": _text(values.get("criteria")),
+            }
     if "Tags" in workbook.sheetnames:
         for row, values in _rows(workbook["Tags"], TAG_COLUMNS, reader, required={"code", "name"}):
             reader.places[("tag", len(data["tags"]))] = reader.where("Tags", row)
@@ -516,6 +551,19 @@ def _read(workbook, reader: _Reader) -> dict[str, Any]:
         if title.startswith(I18N_PREFIX):
             _read_translation(workbook[title], reader, data, sections)
     return data
+
+
+def _parse_thresholds(text: str) -> list[dict[str, float]] | None:
+    found = []
+    for part in text.split(";"):
+        pieces = part.split(":")
+        if len(pieces) != 2:
+            return None
+        try:
+            found.append({"min": float(pieces[0]), "score": float(pieces[1])})
+        except ValueError:
+            return None
+    return found
 
 
 def _read_question(reader: _Reader, row: int, values: dict[str, Any]) -> dict[str, Any]:
@@ -563,6 +611,23 @@ def _read_question(reader: _Reader, row: int, values: dict[str, Any]) -> dict[st
         if _text(values.get(f"recommendation_{n}")) != ""
     }
     q["tags"] = [t.strip() for t in _text(values.get("tags")).split(",") if t.strip()]
+    by_band: dict[str, list[dict[str, float]]] = {}
+    for part in _text(values.get("thresholds_by_band")).split("|"):
+        if not part.strip():
+            continue
+        band, equals, text = part.partition("=")
+        parsed = _parse_thresholds(text) if equals else None
+        if parsed is None:
+            reader.fail(
+                sheet,
+                row,
+                "thresholds_by_band",
+                f"write 'band= min:score; min:score | band= ...', got {part.strip()!r}",
+            )
+            break
+        by_band[band.strip()] = parsed
+    if by_band:
+        q["thresholds_by_band"] = by_band
     return q
 
 
@@ -594,6 +659,8 @@ def _read_translation(sheet, reader: _Reader, data: dict[str, Any], sections: di
                 reader.fail(title, row, "code", f"no domain or sub-domain {code!r}")
                 continue
             out["domains"].setdefault(code, {})[name] = text
+        elif obj == "practice" and name in {"label", "criteria"}:
+            out.setdefault("practice_scale", {}).setdefault(code, {})[name] = text
         elif obj == "question":
             if code not in known_questions:
                 reader.fail(title, row, "code", f"no question {code!r}")

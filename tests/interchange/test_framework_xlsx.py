@@ -150,3 +150,34 @@ def test_a_translator_fills_a_new_language_sheet():
 def test_the_workbook_of_an_imported_framework_is_the_stored_revision(framework):
     assert Framework.objects.count() == 1
     assert read_workbook(write_workbook(spec_of(framework))) == spec_of(framework)
+
+
+def test_second_edition_fields_survive_the_round_trip(db):
+    import yaml
+
+    from frameworks.schema import FrameworkFile
+
+    data = yaml.safe_load((FIXTURES / "mini.yaml").read_text(encoding="utf-8"))
+    points = {"not": "Nothing", "partial": "Some", "largely": "Most", "fully": "All"}
+    data["practice_scale"] = {
+        key: {"label": label, "criteria": f"{label} of it is seen working."}
+        for key, label in points.items()
+    }
+    data["translations"] = {"fr": {"practice_scale": {"fully": {"label": "Tout"}}}}
+    staffing = data["domains"][1]["subdomains"][0]["questions"]
+    staffing[1]["thresholds_by_band"] = {
+        "small": [{"min": 0, "score": 0}, {"min": 2, "score": 1}],
+        "large": [{"min": 0, "score": 0}, {"min": 20, "score": 0.5}, {"min": 40, "score": 1}],
+    }
+    spec = FrameworkFile.model_validate(data)
+    back = read_workbook(write_workbook(spec))
+    assert back == spec
+    assert dump_yaml(back) == dump_yaml(spec)
+    frameworks_import(
+        loaded=[
+            type(load_file(FIXTURES / "mini.yaml"))(
+                path=FIXTURES / "x.yaml", spec=spec, content_hash="x" * 64
+            )
+        ]
+    )
+    assert spec_of(Framework.objects.get(key="mini")) == spec

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frameworks', '0002_completeness_and_comparable_versions'),
+        ('frameworks', '0003_practice_scale_and_size_bands'),
     ]
 
     operations = [
