@@ -4,11 +4,10 @@ from django.views.generic.base import RedirectView
 
 # --- accounts (issue #11): every login goes through allauth (MFA, lockout) ---
 from accounts.admin_site import secure_admin_site
+from interchange.api import api  # issue 15: the read-only JSON API
 
 secure_admin_site(admin.site)
 # --- end accounts
-
-from interchange.api import api
 
 urlpatterns = [
     path("", include("assessments.urls")),
