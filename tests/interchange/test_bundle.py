@@ -67,6 +67,8 @@ def _snapshot(assessment: Assessment) -> dict:
 def _wipe(assessment: Assessment) -> None:
     for e in Evidence.objects.filter(response__assessment=assessment):
         evidence_path(e).unlink()
+    # The audit trail protects its assessment; a wiped database has neither.
+    AuditEvent.objects.filter(assessment=assessment).delete()
     assessment.delete()
     Framework.objects.all().delete()
     Cycle.objects.all().delete()

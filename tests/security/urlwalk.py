@@ -65,10 +65,11 @@ class Filler:
     framework_key: str
     framework_revision: int
     content_type_id: int
+    organisation_pk: int = 0  # the API's organisation_id
 
     # Arguments that point at one organisation's data: a URL that has one must
     # answer another organisation's people with a 404 or a redirect.
-    TENANT_ARGS = ("pk", "evidence_pk", "object_id", "id")
+    TENANT_ARGS = ("pk", "evidence_pk", "object_id", "id", "assessment_id", "organisation_id")
 
     def kwargs(self, pattern: Pattern) -> dict[str, object]:
         values: dict[str, object] = {
@@ -86,6 +87,8 @@ class Filler:
             "id": str(self.assessment_pk),
             "content_type_id": self.content_type_id,
             "url": "nowhere/",
+            "assessment_id": self.assessment_pk,
+            "organisation_id": self.organisation_pk,
         }
         unknown = [arg for arg in pattern.args if arg not in values]
         assert not unknown, f"{pattern.name}: teach Filler how to fill {unknown}"
