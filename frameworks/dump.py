@@ -27,6 +27,20 @@ def spec_data(spec: FrameworkFile) -> dict[str, Any]:
     read back differently.
     """
     data = spec.model_dump(mode="json", exclude_defaults=True)
+    # Translations in the framework's own order, so that the order a file happened to
+    # list them in is not part of its content.
+    question_order = [q.code for d in spec.domains for q in d.all_questions()]
+    domain_order = [n.code for d in spec.domains for n in (d, *d.subdomains)]
+    for text in data.get("translations", {}).values():
+        for key, order in (
+            ("questions", question_order),
+            ("domains", domain_order),
+            ("scale", [str(n) for n in range(1, 6)]),
+            ("practice_scale", ["not", "partial", "largely", "fully"]),
+        ):
+            if key in text:
+                rank = {code: i for i, code in enumerate(order)}
+                text[key] = dict(sorted(text[key].items(), key=lambda kv: rank.get(kv[0], 10**6)))
     for d_spec, d_data in zip(spec.domains, data["domains"], strict=True):
         _fix_required(d_spec.questions, d_data.get("questions", []))
         for s_spec, s_data in zip(d_spec.subdomains, d_data.get("subdomains", []), strict=True):

@@ -262,7 +262,7 @@ def _i18n_rows(spec: FrameworkFile, t) -> list[list[object]]:
             )
         for q in d.all_questions():
             local = t.questions.get(q.code)
-            for name in ("text", "guidance", "evidence_hint"):
+            for name in ("text", "unit", "guidance", "evidence_hint"):
                 rows.append(
                     ["question", q.code, name, getattr(q, name), getattr(local, name, None)]
                 )
@@ -667,7 +667,7 @@ def _read_translation(sheet, reader: _Reader, data: dict[str, Any], sections: di
                 continue
             entry = out["questions"].setdefault(code, {})
             head, _dot, index = name.partition(".")
-            if name in {"text", "guidance", "evidence_hint"}:
+            if name in {"text", "unit", "guidance", "evidence_hint"}:
                 entry[name] = text
             elif head in {"levels", "recommendations"} and index.isdigit():
                 entry.setdefault(head, {})[int(index)] = text
