@@ -30,7 +30,9 @@ def spec_data(spec: FrameworkFile) -> dict[str, Any]:
     # Translations in the framework's own order, so that the order a file happened to
     # list them in is not part of its content.
     question_order = [q.code for d in spec.domains for q in d.all_questions()]
-    domain_order = [n.code for d in spec.domains for n in (d, *d.subdomains)]
+    domain_order = [d.code for d in spec.domains] + [
+        s.code for d in spec.domains for s in d.subdomains
+    ]
     for text in data.get("translations", {}).values():
         for key, order in (
             ("questions", question_order),
