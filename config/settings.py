@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     # end accounts and security
     "frameworks",
     "assessments",
+    # Issue 15: interchange (Word report, offline workbook, bundles, API tokens).
+    "interchange",
 ]
 
 MIDDLEWARE = [
@@ -323,6 +325,13 @@ FRAMEWORK_MAX_BYTES = env_int("FRAMEWORK_MAX_BYTES", 2 * 1024 * 1024)
 
 # Rendered PDF reports are cached here, keyed by assessment state.
 REPORT_CACHE_ROOT = Path(env_str("REPORT_CACHE_ROOT", str(BASE_DIR / "var" / "reports")))
+
+# Issue 15 (interchange). Bundles move assessments between instances that share
+# BUNDLE_SIGNING_KEY (default: SECRET_KEY); uploads are refused above these sizes.
+BUNDLE_SIGNING_KEY = env_str("BUNDLE_SIGNING_KEY", "")
+BUNDLE_MAX_BYTES = env_int("BUNDLE_MAX_BYTES", 200 * 1024 * 1024)
+WORKBOOK_MAX_BYTES = env_int("WORKBOOK_MAX_BYTES", 5 * 1024 * 1024)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 100)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -5,6 +5,7 @@ from django.views.generic.base import RedirectView
 # --- accounts (issue #11): every login goes through allauth (MFA, lockout) ---
 from accounts import language
 from accounts.admin_site import secure_admin_site
+from interchange.api import api  # issue 15: the read-only JSON API
 
 secure_admin_site(admin.site)
 # --- end accounts
@@ -12,6 +13,9 @@ secure_admin_site(admin.site)
 urlpatterns = [
     path("", include("ops.urls")),  # /healthz, report status, e-mail preferences (issue 12)
     path("", include("assessments.urls")),
+    # Issue 15: Word report, offline workbook, API tokens; read-only API under /api/v1/.
+    path("", include("interchange.urls")),
+    path("api/v1/", api.urls),
     path("frameworks/", include("frameworks.urls")),
     # accounts (issue #11): allauth's pages, our invitations and people pages.
     path("accounts/", include("accounts.urls")),

@@ -7,7 +7,8 @@ testing `kind == "..."` themselves, so adding a kind is adding one class below (
 its name to `KindName`) with its tests.
 
 Stored values are text: maturity "1".."5"; practice one of `PRACTICE_CHOICES`;
-yes_no "yes"/"no"; numeric a plain decimal ("12.5"); text free text.
+yes_no "yes"/"no"; numeric a plain decimal ("12.5"); text free text; choice and
+option the number ("1".."n") of one of the question's listed choices.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from typing import ClassVar, Final, Literal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-type KindName = Literal["maturity", "practice", "yes_no", "numeric", "text"]
+type KindName = Literal["maturity", "practice", "yes_no", "numeric", "text", "choice", "option"]
 
 SCALE_SIZE: Final = 5
+MAX_CHOICES: Final = 20
 MAX_TEXT: Final = 4000
 PRACTICE_CHOICES: Final = ("not", "partial", "largely", "fully")
 PRACTICE_SCORES: Final[Mapping[str, float]] = {
@@ -114,7 +116,14 @@ class Kind:
         return clean_text(value) is not None
 
     # -- display and export ------------------------------------------------------------
-    def display(self, value: str, *, level_names: Mapping[int, str], unit: str = "") -> str:
+    def display(
+        self,
+        value: str,
+        *,
+        level_names: Mapping[int, str],
+        unit: str = "",
+        descriptors: Sequence[str] = (),
+    ) -> str:
         """A stored value as a reader sees it (non-empty `value`)."""
         return value
 
@@ -170,7 +179,14 @@ class Maturity(Kind):
         level = self.level(value)
         return None if level is None else (level - 1) / (SCALE_SIZE - 1)
 
-    def display(self, value: str, *, level_names: Mapping[int, str], unit: str = "") -> str:
+    def display(
+        self,
+        value: str,
+        *,
+        level_names: Mapping[int, str],
+        unit: str = "",
+        descriptors: Sequence[str] = (),
+    ) -> str:
         level = self.level(value)
         return f"{value} · {level_names.get(level, value)}" if level else value
 
@@ -202,7 +218,14 @@ class _Labelled(Kind):
         text = clean_text(value)
         return None if text is None else self.scores.get(text.lower())
 
-    def display(self, value: str, *, level_names: Mapping[int, str], unit: str = "") -> str:
+    def display(
+        self,
+        value: str,
+        *,
+        level_names: Mapping[int, str],
+        unit: str = "",
+        descriptors: Sequence[str] = (),
+    ) -> str:
         return str(self.labels.get(value, value))
 
 
@@ -294,7 +317,14 @@ class Numeric(Kind):
         score = max(reached)[1]
         return 0.0 if math.isnan(score) else min(max(score, 0.0), 1.0)
 
-    def display(self, value: str, *, level_names: Mapping[int, str], unit: str = "") -> str:
+    def display(
+        self,
+        value: str,
+        *,
+        level_names: Mapping[int, str],
+        unit: str = "",
+        descriptors: Sequence[str] = (),
+    ) -> str:
         return f"{value} {unit}" if unit else value
 
     def export_cell(self, value: str) -> str | float | int:
@@ -328,12 +358,115 @@ class Text(Kind):
         return value
 
 
+class Choice(Kind):
+    """One of the question's own listed choices, each with its score.
+
+    The question's `levels` hold the choice labels (in order) and its
+    `thresholds` hold, for choice number i, the pair (i, score): so each choice's
+    score lives in the framework data, as CISO Assistant's `add_score` does.
+    """
+
+    name = "choice"
+    label = _("Choice")
+
+    uses = frozenset({"levels", "thresholds"})
+
+    def check_spec(self, spec: Spec) -> None:
+        if not 2 <= len(spec.levels) <= MAX_CHOICES:
+            raise ValueError(
+                f"a '{self.name}' question lists 2 to {MAX_CHOICES} choices in 'levels', "
+                f"got {len(spec.levels)}"
+            )
+        self._check_scores(spec)
+        super().check_spec(spec)
+
+    def _check_scores(self, spec: Spec) -> None:
+        minimums = [minimum for minimum, _score in spec.thresholds]
+        if minimums != list(range(1, len(spec.levels) + 1)):
+            raise ValueError(
+                "a 'choice' question gives one score per choice in 'thresholds' "
+                "({min: <choice number>, score: <0..1>}, for choices 1..n in order)"
+            )
+
+    def normalise(self, raw: str) -> str:
+        value = super().normalise(raw)
+        if value and self.number(value) is None:
+            raise InvalidValue(str(_("Choose one of the listed answers.")))
+        return value
+
+    @staticmethod
+    def number(value: object) -> int | None:
+        text = clean_text(value)
+        if text is None or not (text.isascii() and text.isdigit()):
+            return None
+        number = int(text)
+        return number if 1 <= number <= MAX_CHOICES else None
+
+    def choices(self, spec: Spec, level_names: Mapping[int, str]) -> list[tuple[str, str]]:
+        return [(str(i), text) for i, text in enumerate(spec.levels, start=1)]
+
+    def score(self, value: object, *, thresholds: Iterable[Threshold] = ()) -> float | None:
+        number = self.number(value)
+        if number is None:
+            return None
+        for index, score in thresholds:
+            if index == number:
+                return min(max(score, 0.0), 1.0)
+        return None
+
+    def display(
+        self,
+        value: str,
+        *,
+        level_names: Mapping[int, str],
+        unit: str = "",
+        descriptors: Sequence[str] = (),
+    ) -> str:
+        number = self.number(value)
+        if number is not None and number <= len(descriptors):
+            return descriptors[number - 1]
+        return value
+
+    def export_cell(self, value: str) -> str | float | int:
+        number = self.number(value)
+        return value if number is None else number
+
+    def sample(self, spec: Spec, *, maturity: float, rng: random.Random) -> str:
+        return str(rng.randint(1, len(spec.levels))) if spec.levels else ""
+
+
+class Option(Choice):
+    """One of the question's listed choices, not scored (a qualifying question)."""
+
+    name = "option"
+    label = _("Choice (not scored)")
+    scored = False
+
+    uses = frozenset({"levels"})
+
+    def _check_scores(self, spec: Spec) -> None:
+        if spec.thresholds:
+            raise ValueError("an 'option' question is not scored and takes no 'thresholds'")
+
+    def check_spec(self, spec: Spec) -> None:
+        if spec.recommendations:
+            raise ValueError("'option' questions are not scored and take no recommendations")
+        super().check_spec(spec)
+
+    def is_valid(self, value: object, *, thresholds: Iterable[Threshold] = ()) -> bool:
+        return self.number(value) is not None
+
+
 MATURITY: Final = Maturity()
 PRACTICE: Final = Practice()
 YES_NO: Final = YesNo()
 NUMERIC: Final = Numeric()
 TEXT: Final = Text()
-KINDS: Final[Mapping[str, Kind]] = {k.name: k for k in (MATURITY, PRACTICE, YES_NO, NUMERIC, TEXT)}
+CHOICE: Final = Choice()
+OPTION: Final = Option()
+KINDS: Final[Mapping[str, Kind]] = {
+    k.name: k for k in (MATURITY, PRACTICE, YES_NO, NUMERIC, TEXT, CHOICE, OPTION)
+}
 SCORED_KINDS: Final = frozenset(name for name, kind in KINDS.items() if kind.scored)
 CHOICES: Final = [(name, kind.label) for name, kind in KINDS.items()]
 

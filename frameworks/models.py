@@ -45,6 +45,9 @@ class Framework(models.Model):
     # {"not"|"partial"|"largely"|"fully": {"label", "criteria"}}; {} = the generic scale
     practice_scale = models.JSONField(_("practice scale"), default=dict)
     translations = models.JSONField(_("translations"), default=dict)
+    tags = models.JSONField(
+        _("tags"), default=list, blank=True
+    )  # [{"code", "name", "description"}]
     content_hash = models.CharField(_("content hash"), max_length=64)
     source_name = models.CharField(_("source file"), max_length=255)
     question_count = models.PositiveIntegerField(_("questions"), default=0)
@@ -140,6 +143,7 @@ class Question(models.Model):
     thresholds_by_band = models.JSONField(_("thresholds by country size"), default=dict)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     recommendations = models.JSONField(_("recommendations"), default=dict)
+    tags = models.JSONField(_("tags"), default=list, blank=True)  # codes of Framework.tags
     position = models.PositiveIntegerField()
 
     class Meta:

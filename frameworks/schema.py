@@ -111,7 +111,7 @@ class Question(Strict):
     allow_na: bool = False
     required: bool = True  # default filled in by `_default_required`: False for 'text'
     evidence_hint: ShortText = ""
-    levels: Annotated[list[ShortText], Field(max_length=SCALE_SIZE)] = []
+    levels: Annotated[list[ShortText], Field(max_length=kinds.MAX_CHOICES)] = []
     practice_level: Annotated[int, Field(ge=1, le=SCALE_SIZE)] | None = None
     thresholds: Annotated[list[Threshold], Field(max_length=20)] = []
     # 'numeric' only: thresholds for countries of another size band, replacing
@@ -122,6 +122,8 @@ class Question(Strict):
     ] = {}
     unit: Annotated[str, StringConstraints(max_length=40)] = ""
     recommendations: dict[Annotated[int, Field(ge=1, le=SCALE_SIZE)], LongText] = {}
+    # Codes of the framework's `tags` (e.g. implementation groups) this question belongs to.
+    tags: Annotated[list[Code], Field(max_length=20)] = []
 
     @model_validator(mode="before")
     @classmethod
@@ -158,6 +160,14 @@ class Question(Strict):
         return self.required
 
 
+class Tag(Strict):
+    """A label questions can carry, e.g. an implementation group or a profile."""
+
+    code: Code
+    name: Name
+    description: ShortText = ""
+
+
 class SubDomain(Strict):
     code: Code
     name: Name
@@ -189,7 +199,7 @@ class QuestionText(Strict):
     unit: Annotated[str, StringConstraints(max_length=40)] = ""
     guidance: LongText = ""
     evidence_hint: ShortText = ""
-    levels: Annotated[list[ShortText], Field(max_length=SCALE_SIZE)] = []
+    levels: Annotated[list[ShortText], Field(max_length=kinds.MAX_CHOICES)] = []
     recommendations: dict[Annotated[int, Field(ge=1, le=SCALE_SIZE)], LongText] = {}
 
 
@@ -225,6 +235,7 @@ class FrameworkFile(Strict):
     practice_scale: dict[PracticeKey, PracticePoint] = {}
     domains: Annotated[list[Domain], Field(min_length=1, max_length=50)]
     translations: dict[Annotated[str, StringConstraints(pattern=LANG_PATTERN)], Translation] = {}
+    tags: Annotated[list[Tag], Field(max_length=50)] = []
 
     @field_validator("version", mode="before")
     @classmethod
@@ -284,6 +295,17 @@ class FrameworkFile(Strict):
             )
         if not any(kinds.get(q.kind).scored for d in self.domains for q in d.all_questions()):
             raise ValueError("the framework has no scored question")
+        tag_codes = [t.code for t in self.tags]
+        if len(set(tag_codes)) != len(tag_codes):
+            raise ValueError("tags: duplicate tag codes")
+        for domain in self.domains:
+            for q in domain.all_questions():
+                unknown_tags = set(q.tags) - set(tag_codes)
+                if unknown_tags:
+                    raise ValueError(
+                        f"question {q.code!r}: unknown tags {sorted(unknown_tags)} "
+                        "(list them under 'tags')"
+                    )
         for lang, translation in self.translations.items():
             unknown = set(translation.questions) - set(questions)
             if unknown:

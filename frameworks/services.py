@@ -91,6 +91,7 @@ def _question_row(
         },
         unit=q.unit,
         recommendations={str(level): text for level, text in sorted(q.recommendations.items())},
+        tags=list(q.tags),
         position=position,
     )
 
@@ -113,6 +114,7 @@ def _store(item: LoadedFramework, revision: int) -> Framework:
         comparable_with=list(spec.scoring.comparable_with),
         practice_scale={key: point.model_dump() for key, point in spec.practice_scale.items()},
         translations=spec.model_dump(mode="json")["translations"],
+        tags=[tag.model_dump() for tag in spec.tags],
         content_hash=item.content_hash,
         source_name=item.path.name,
         question_count=sum(len(d.all_questions()) for d in spec.domains),

@@ -241,7 +241,12 @@ def answer_label(question, value: str, not_applicable: bool, level_names: dict[i
         return _("Not applicable")
     if not value:
         return _("Not answered")
-    return kinds.get(question.kind).display(value, level_names=level_names, unit=question.unit)
+    return kinds.get(question.kind).display(
+        value,
+        level_names=level_names,
+        unit=question.unit,
+        descriptors=question.level_descriptors,
+    )
 
 
 def answer_rows(assessment, responses: list) -> list[AnswerRow]:

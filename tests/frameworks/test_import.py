@@ -387,7 +387,10 @@ BAD_DATA = [
         _four_level_descriptors,
         "domains[0].questions[0]: a 'maturity' question needs exactly 5 level descriptors",
     ),
-    (_six_level_descriptors, "domains[0].questions[0].levels: List should have at most 5 items"),
+    (
+        _six_level_descriptors,
+        "domains[0].questions[0]: a 'maturity' question needs exactly 5 level descriptors",
+    ),
     (_zero_question_weight, "domains[0].questions[1].weight: must be > 0"),
     (_negative_question_weight, "domains[1].subdomains[0].questions[1].weight: must be > 0"),
     (_zero_domain_weight, "domains[1].weight: must be > 0"),

@@ -17,8 +17,8 @@ def test_the_schema_literal_names_exactly_the_defined_kinds():
     assert set(literal) == set(kinds.KINDS)
 
 
-def test_every_kind_but_text_is_scored():
-    assert kinds.SCORED_KINDS == {"maturity", "practice", "yes_no", "numeric"}
+def test_every_kind_but_text_and_option_is_scored():
+    assert kinds.SCORED_KINDS == {"maturity", "practice", "yes_no", "numeric", "choice"}
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,10 @@ def test_a_post_without_a_token_is_refused_on_every_url(
     for pattern in every_pattern():
         url = filler.url(pattern)
         response = client.post(url, post_data(world))
-        if not refused_for_csrf(response):
+        # The JSON API (issue 15) is read-only: its routes take GET only, so a POST is
+        # refused with 405 before any view code runs.
+        read_only = pattern.name.startswith("api-v1:") and response.status_code == 405
+        if not (refused_for_csrf(response) or read_only):
             accepted.append(f"{pattern.name} {url}: {response.status_code}")
     assert not accepted, "\n".join(accepted)
     assert snapshot() == before

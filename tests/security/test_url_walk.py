@@ -71,6 +71,7 @@ def filler_for(world: World) -> Filler:
         framework_key=b.framework.key,
         framework_revision=b.framework.revision,
         content_type_id=ContentType.objects.get_for_model(Assessment).pk,
+        organisation_pk=b.organisation_id,
     )
 
 

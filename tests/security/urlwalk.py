@@ -65,10 +65,11 @@ class Filler:
     framework_key: str
     framework_revision: int
     content_type_id: int
+    organisation_pk: int = 0  # the API's organisation_id
 
     # Arguments that point at one organisation's data: a URL that has one must
     # answer another organisation's people with a 404 or a redirect.
-    TENANT_ARGS = ("pk", "evidence_pk", "object_id", "id")
+    TENANT_ARGS = ("pk", "evidence_pk", "object_id", "id", "assessment_id", "organisation_id")
 
     def kwargs(self, pattern: Pattern) -> dict[str, object]:
         values: dict[str, object] = {
@@ -88,6 +89,8 @@ class Filler:
             "url": "nowhere/",
             # ops (issue 12): a background export job nobody started answers 404.
             "job_id": "00000000-0000-4000-8000-000000000000",
+            "assessment_id": self.assessment_pk,
+            "organisation_id": self.organisation_pk,
         }
         unknown = [arg for arg in pattern.args if arg not in values]
         assert not unknown, f"{pattern.name}: teach Filler how to fill {unknown}"

@@ -21,12 +21,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="validate and report, store nothing"
         )
+        # Issue 15: other tools' formats, mapped onto ours (frameworks/ciso.py).
+        parser.add_argument(
+            "--from",
+            dest="source_format",
+            choices=["native", "ciso-assistant"],
+            default="native",
+            help="file format: our own (default) or CISO Assistant libraries",
+        )
 
-    def handle(self, *args: object, paths: list[Path], dry_run: bool, **options: object) -> None:
+    def handle(
+        self,
+        *args: object,
+        paths: list[Path],
+        dry_run: bool,
+        source_format: str = "native",
+        **options: object,
+    ) -> None:
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=1)
-        loaded, errors = load_many(paths, max_bytes=settings.FRAMEWORK_MAX_BYTES)
+        if source_format == "ciso-assistant":
+            from frameworks.ciso import load_libraries
+
+            loaded, errors, warnings = load_libraries(paths, max_bytes=settings.FRAMEWORK_MAX_BYTES)
+            for message in warnings:
+                self.stderr.write(f"warning: {message}")
+        else:
+            loaded, errors = load_many(paths, max_bytes=settings.FRAMEWORK_MAX_BYTES)
         if not loaded and not errors:
             raise CommandError("no framework files (*.yaml, *.yml) found", returncode=1)
         if errors:
