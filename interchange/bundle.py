@@ -34,6 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
@@ -89,7 +90,7 @@ def _who(user) -> str | None:
 
 def bundle_export(*, assessment: Assessment) -> bytes:
     """The signed bundle of one assessment."""
-    from assessments.questionnaire.evidence import evidence_path
+    from assessments.questionnaire.evidence import evidence_open
 
     framework = assessment.framework
     responses = list(
@@ -104,7 +105,13 @@ def bundle_export(*, assessment: Assessment) -> bytes:
         evidence_rows = []
         for e in r.evidence.all():
             member = f"evidence/{len(files) + 1}"
-            files[member] = evidence_path(e).read_bytes()
+            stored = evidence_open(e)
+            if stored is None:
+                raise BundleError(
+                    _("Evidence file %(name)s is missing from storage.") % {"name": e.original_name}
+                )
+            with stored:
+                files[member] = stored.read()
             evidence_rows.append(
                 {
                     "file": member,
@@ -299,6 +306,7 @@ def bundle_import(*, content: bytes, organisation: Organisation, user=None) -> I
     """Store a bundle as an assessment of `organisation`; all or nothing."""
     from assessments.questionnaire.evidence import safe_name
     from assessments.results.integrity import stored_fingerprint
+    from ops.storage import evidence_storage
 
     manifest, members = _read(content)
     try:
@@ -306,8 +314,8 @@ def bundle_import(*, content: bytes, organisation: Organisation, user=None) -> I
     except (KeyError, ValueError):
         raise BundleError(_("The bundle's assessment.json is missing or unreadable.")) from None
     users = {u.get_username(): u for u in get_user_model().objects.all().only("pk", "username")}
-    written: list[Path] = []
-    root = Path(settings.EVIDENCE_ROOT)
+    written: list[str] = []
+    storage = evidence_storage()
     try:
         with transaction.atomic():
             framework, framework_status = _resolve_framework(manifest, members["framework.yaml"])
@@ -374,12 +382,8 @@ def bundle_import(*, content: bytes, organisation: Organisation, user=None) -> I
                         raise BundleError(
                             _("Evidence file %(name)s is missing or altered.") % {"name": e["name"]}
                         )
-                    root.mkdir(parents=True, exist_ok=True)
-                    stored = secrets.token_hex(24)
-                    target = root / stored
-                    with target.open("xb") as out:
-                        out.write(data)
-                    written.append(target)
+                    stored = storage.save(secrets.token_hex(24), ContentFile(data))
+                    written.append(stored)
                     evidence = Evidence.objects.create(
                         response=response,
                         original_name=safe_name(e["name"]),
@@ -433,8 +437,8 @@ def bundle_import(*, content: bytes, organisation: Organisation, user=None) -> I
                 created_at=_when(body.get("created_at")) or assessment.created_at
             )
     except Exception:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for name in written:
+            storage.delete(name)
         raise
     return ImportedBundle(
         assessment=assessment,
