@@ -9,17 +9,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from assessments.models import Assessment, AuditEvent, Cycle, Evidence, Response, TargetLevel
-from assessments.questionnaire.evidence import evidence_add, evidence_path
+from assessments.questionnaire.evidence import evidence_add, evidence_open
 from assessments.review.services import assessment_submit, assessment_validate, response_moderate
 from frameworks.models import Domain, Framework, Question
 from interchange.bundle import BundleError, bundle_export, bundle_import
+from ops.storage import evidence_storage
 from tests.conftest import answer, answer_all
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -43,7 +43,7 @@ def _snapshot(assessment: Assessment) -> dict:
         )
     )
     evidence = sorted(
-        (e.response.question.code, e.original_name, evidence_path(e).read_bytes())
+        (e.response.question.code, e.original_name, _read(e))
         for e in Evidence.objects.filter(response__assessment=assessment)
     )
     return {
@@ -64,9 +64,20 @@ def _snapshot(assessment: Assessment) -> dict:
     }
 
 
+def _read(evidence: Evidence) -> bytes:
+    stored = evidence_open(evidence)
+    assert stored is not None
+    with stored:
+        return stored.read()
+
+
+def _stored_files() -> set[str]:
+    return set(evidence_storage().listdir("")[1])
+
+
 def _wipe(assessment: Assessment) -> None:
     for e in Evidence.objects.filter(response__assessment=assessment):
-        evidence_path(e).unlink()
+        evidence_storage().delete(e.stored_name)
     # The audit trail protects its assessment; a wiped database has neither.
     AuditEvent.objects.filter(assessment=assessment).delete()
     assessment.delete()
@@ -170,7 +181,7 @@ def _tamper(content: bytes, name: str, change) -> bytes:  # type: ignore[no-unty
 def test_a_tampered_bundle_is_refused_with_nothing_stored(rich, org_b, member, change, message):
     content = _tamper(bundle_export(assessment=rich), member, change)
     count = Assessment.objects.count(), Evidence.objects.count(), AuditEvent.objects.count()
-    files = set(Path(evidence_path(Evidence.objects.first())).parent.iterdir())
+    files = _stored_files()
     with pytest.raises(BundleError, match=message):
         bundle_import(content=content, organisation=org_b)
     assert (
@@ -178,7 +189,7 @@ def test_a_tampered_bundle_is_refused_with_nothing_stored(rich, org_b, member, c
         Evidence.objects.count(),
         AuditEvent.objects.count(),
     ) == count
-    assert set(Path(evidence_path(Evidence.objects.first())).parent.iterdir()) == files
+    assert _stored_files() == files
 
 
 def test_a_bundle_signed_with_another_key_is_refused(rich, org_b, settings):
