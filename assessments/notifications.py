@@ -2,6 +2,8 @@
 
 - submitted -> the organisation's advisors (review is waiting);
 - returned or validated -> the organisation's coordinators;
+- someone writes @username in a question's discussion -> that person, when they
+  belong to the organisation or advise it;
 - a cycle's deadline approaches -> the members of organisations whose assessment
   in that cycle is still open (`manage.py send_reminders`, once per person,
   assessment and deadline, so running it daily from cron is safe).
@@ -15,12 +17,14 @@ a rolled-back change sends nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -171,3 +175,42 @@ def reminders_send(*, today: dt.date | None = None, days: int | None = None) -> 
                 except IntegrityError:
                     continue  # reminded already
     return sent
+
+
+MENTION = re.compile(r"(?<![\w.@])@([\w.+-]{1,150})")
+
+
+def comment_mentioned(*, comment_id: int) -> int:
+    """E-mail the people a discussion message mentions (@username), once each."""
+    from assessments.models import QuestionComment
+
+    comment = QuestionComment.objects.select_related(
+        "assessment__organisation", "assessment__framework", "question", "author"
+    ).get(pk=comment_id)
+    names = {name.rstrip(".") for name in MENTION.findall(comment.body)}
+    writer = comment.author
+    if not names or writer is None:
+        return 0
+    assessment = comment.assessment
+    org_id = assessment.organisation_id
+    people = User.objects.filter(username__in=names).exclude(pk=writer.pk)
+    people = people.filter(
+        Q(memberships__organisation_id=org_id) | Q(portfolio__organisation_id=org_id)
+    ).distinct()
+    author = writer.get_full_name() or writer.get_username()
+    subject = _("%(author)s mentioned you on %(code)s") % {
+        "author": author,
+        "code": comment.question.code,
+    }
+    body = _(
+        "%(author)s wrote on question %(code)s of %(organisation)s's %(framework)s "
+        "assessment:\n\n%(body)s\n\nReply: %(url)s"
+    ) % {
+        "author": author,
+        "code": comment.question.code,
+        "organisation": assessment.organisation.name,
+        "framework": assessment.framework.name,
+        "body": comment.body[:1000],
+        "url": _link("discussion", assessment.pk, comment.question_id),
+    }
+    return _send(_wanted(people, "mentions"), subject, body)

@@ -37,6 +37,7 @@ class NotificationPreference(models.Model):
         _("an assessment I coordinate is returned or validated"), default=True
     )
     reminders = models.BooleanField(_("a cycle's deadline is approaching"), default=True)
+    mentions = models.BooleanField(_("someone mentions me in a discussion"), default=True)
 
     def __str__(self) -> str:
         return f"notifications of {self.user}"

@@ -86,7 +86,7 @@ def export_status(request: HttpRequest, job_id: UUID) -> HttpResponse:
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
-        fields = ["submitted", "reviewed", "reminders"]
+        fields = ["submitted", "reviewed", "reminders", "mentions"]
         labels = {
             "submitted": gettext_lazy("An assessment I advise on is submitted for review"),
             "reviewed": gettext_lazy("An assessment I coordinate is returned or validated"),

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessments import notifications
 from assessments.models import (
     Assessment,
     Assignment,
@@ -112,6 +113,8 @@ def comment_post(
             action="comment_posted",
             detail={"question": question.code, "comment": comment.pk, "body": body},
         )
+        comment_id = comment.pk
+        transaction.on_commit(lambda: notifications.comment_mentioned(comment_id=comment_id))
         return comment
 
 
