@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -101,6 +102,9 @@ PORTFOLIO_SORTS = {
 }
 
 
+PORTFOLIO_PAGE_SIZE = 50  # rows per page; exports take every row
+
+
 @require_GET
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
@@ -148,11 +152,16 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         response["Cache-Control"] = "private, no-store"
         return response
+    page = Paginator(data.rows, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    keep.pop("page", None)
     return render(
         request,
         "assessments/portfolio.html",
         {
             "data": data,
+            "page": page,
+            "keep": keep.urlencode(),
             "frameworks": Framework.objects.latest_revisions(),
             "cycles": Cycle.objects.all(),
             "q": query,

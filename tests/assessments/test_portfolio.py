@@ -118,3 +118,21 @@ def test_the_portfolio_needs_a_login(client) -> None:  # type: ignore[no-untyped
     response = client.get(reverse("portfolio"))
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_portfolio_pages_through_many_organisations(client, root, framework, cycle):
+    from assessments.models import Assessment, Organisation
+
+    orgs = Organisation.objects.bulk_create(
+        Organisation(name=f"Paged {i:03d}", country="KE", region="Africa") for i in range(60)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(organisation=o, framework=framework, framework_key=framework.key, cycle=cycle)
+        for o in orgs
+    )
+    client.force_login(root)
+    url = f"/portfolio/?framework={framework.key}&cycle={cycle.pk}"
+    first = client.get(url).content.decode()
+    second = client.get(url + "&page=2").content.decode()
+    assert "Paged 000" in first and "Paged 055" not in first
+    assert "Paged 055" in second and "Page 2 of 2" in second
