@@ -23,7 +23,7 @@ _lock = threading.Lock()
 _next = iter(range(len(USERS)))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FIELD = re.compile(r'name="(login|username)"')
-VERSION = re.compile(r'name="q(\d+)-version" value="(\d+)"')
+VERSION = re.compile(r'name="q(\d+)-version"[^>]*?value="(\d+)"')
 
 
 class Respondent(HttpUser):
@@ -63,7 +63,11 @@ class Respondent(HttpUser):
             catch_response=True,
         ) as reply:
             if reply.status_code == 200:
-                self.versions[question] = self.versions.get(question, 0) + 1
+                # The reply carries the stored version (an out-of-band hidden input).
+                stored = dict(VERSION.findall(reply.text)).get(str(question))
+                self.versions[question] = (
+                    int(stored) if stored is not None else self.versions.get(question, 0) + 1
+                )
                 with _lock, open(ACK_FILE, "a") as acks:
                     acks.write(f"{self.username} {question} {value}\n")
                 reply.success()

@@ -100,7 +100,7 @@ def _lost(env: dict[str, str]) -> tuple[int, int]:
         "for username, q, v in Response.objects.filter(assessment__organisation__memberships"
         "__user__username__startswith='load').values_list('assessment__organisation__memberships"
         "__user__username', 'question_id', 'value'):\n"
-        "    print(username, q, v)\n"
+        "    print('ROW', username, q, v)\n"
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
@@ -110,7 +110,8 @@ def _lost(env: dict[str, str]) -> tuple[int, int]:
         capture_output=True,
         text=True,
     ).stdout
-    stored = {(u, q): v for u, q, v in (line.split() for line in out.splitlines() if line)}
+    rows = (line.split() for line in out.splitlines() if line.startswith("ROW "))
+    stored = {(u, q): v for _row, u, q, v in rows}
     lost = sum(1 for key, value in last.items() if stored.get(key) != value)
     return len(last), lost
 
