@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from frameworks.models import Domain, Framework, Question
@@ -166,6 +167,14 @@ class PeerGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language when it is the standard one for its kind."""
+        standard = self.Attribute(self.attribute)
+        with translation.override("en"):
+            english = str(standard.label)
+        return str(standard.label) if self.name == english else self.name
 
 
 class Cycle(models.Model):

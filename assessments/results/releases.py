@@ -45,7 +45,7 @@ class ReleasedGroup:
 
 def _peer_groups() -> list[tuple[str, str]]:
     """(attribute, label) of the administrator's fixed groups; "" = all organisations."""
-    groups = [(g.attribute, g.name) for g in PeerGroup.objects.all()]
+    groups = [(g.attribute, g.label) for g in PeerGroup.objects.all()]
     return groups or [("", _("All organisations"))]
 
 

@@ -54,3 +54,12 @@ def percent(share: float | None) -> str:
     if share is None:
         return "—"
     return f"{number_format(round(share * 100))} %"
+
+
+@register.filter
+def local_name(framework: object) -> str:
+    """A framework's name in the reader's language, from its file's translations."""
+    from frameworks.i18n import framework_name
+    from frameworks.models import Framework
+
+    return framework_name(framework) if isinstance(framework, Framework) else str(framework)
