@@ -79,3 +79,17 @@ def practice_scale(framework: Framework) -> dict[str, dict[str, str]]:
         }
         for key, point in framework.practice_scale.items()
     }
+
+
+def question_texts(framework: Framework) -> dict[str, dict[str, object]]:
+    """Per question code, its text and recommendations in the user's language (only
+    what the translation gives)."""
+    return {
+        code: {
+            "text": text.get("text", ""),
+            "recommendations": {
+                int(level): advice for level, advice in text.get("recommendations", {}).items()
+            },
+        }
+        for code, text in _table(framework).get("questions", {}).items()
+    }

@@ -61,13 +61,15 @@ def report_html(assessment: Assessment, *, tlp: str, language: str | None = None
     from assessments.results.assemble import build_results
     from assessments.results.present import answer_rows, results_context
 
-    data = build_results(assessment)
-    context = results_context(data)
     css_path = finders.find("css/report.css")
     if not isinstance(css_path, str):
         raise RuntimeError("static/css/report.css is missing")
     css = Path(css_path).read_text(encoding="utf-8")
+    # The whole report in the reader's language: the framework's texts are chosen while
+    # the context is built, so that happens inside the override too.
     with translation.override(language or translation.get_language()):
+        data = build_results(assessment)
+        context = results_context(data)
         return render_to_string(
             "reports/assessment_report.html",
             {

@@ -6,6 +6,7 @@ their own, so they cannot disagree.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from assessments import peers, scoring
 from assessments.results.assemble import Results
 from assessments.results.targets import target_score
 from frameworks import kinds
-from frameworks.i18n import domain_names
+from frameworks.i18n import domain_names, question_texts
 
 
 @dataclass
@@ -44,6 +45,26 @@ class DomainRow:
     completeness: float
 
 
+def _local_blocker(
+    blocker: scoring.Blocker, texts: dict[str, dict[str, object]]
+) -> scoring.Blocker:
+    text = texts.get(blocker.code, {}).get("text")
+    return dataclasses.replace(blocker, text=str(text)) if text else blocker
+
+
+def _local_recommendation(
+    rec: scoring.Recommendation, texts: dict[str, dict[str, object]]
+) -> scoring.Recommendation:
+    """The recommendation in the reader's language where the framework translates it."""
+    local = texts.get(rec.question, {})
+    advice = local.get("recommendations", {})
+    text = advice.get(rec.level) if isinstance(advice, dict) else None
+    question = local.get("text")
+    return dataclasses.replace(
+        rec, text=str(text or rec.text), question_text=str(question or rec.question_text)
+    )
+
+
 def position_label(position: int | None) -> str:
     labels = {
         1: _("Lowest quarter"),
@@ -61,6 +82,7 @@ def domain_rows(data: Results) -> list[DomainRow]:
     own = {d.code: d for d in data.scores.self_result.domains}
     local_names = domain_names(framework)
     stats = _released(data)
+    texts = question_texts(framework)
     rows = []
     for d in data.shown.domains:
         stat = stats.get(d.code)
@@ -83,7 +105,7 @@ def domain_rows(data: Results) -> list[DomainRow]:
                 median=stat.median if stat else None,
                 answered=d.answered,
                 answerable=d.answerable,
-                blockers=list(d.blockers),
+                blockers=[_local_blocker(b, texts) for b in d.blockers],
                 next_level=d.next_level,
                 next_level_name=names.get(d.next_level, "") if d.next_level else "",
                 status=d.status,
@@ -185,6 +207,7 @@ def results_context(data: Results) -> dict[str, object]:
     )
     strengths, priorities = summary(rows)
     svgs = charts_for(data, rows)
+    texts = question_texts(framework)
     return {
         "result": shown,
         "self_result": data.scores.self_result,
@@ -204,7 +227,7 @@ def results_context(data: Results) -> dict[str, object]:
         "trend": data.trend,
         "strengths": strengths,
         "priorities": priorities,
-        "recommendations": list(shown.recommendations),
+        "recommendations": [_local_recommendation(r, texts) for r in shown.recommendations],
         "is_gated": shown.method == "gated",
         "scale": framework.scale,
         "completeness_threshold": shown.completeness_threshold,
