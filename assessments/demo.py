@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -139,7 +139,13 @@ def _fill(
     Response.objects.bulk_create(rows)
 
 
-def seed_demo(*, password: str = DEFAULT_PASSWORD) -> dict[str, object]:
+class DemoSummary(TypedDict):
+    organisations: int
+    assessments_created: int
+    skipped: list[str]
+
+
+def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
     from django.conf import settings
 
     if getattr(settings, "PRODUCTION", False):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +18,8 @@ class StartAssessmentForm(forms.Form):
     framework = forms.ModelChoiceField(queryset=Framework.objects.none(), label=_("Framework"))
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), label=_("Cycle"))
 
-    def __init__(self, *args: object, organisations, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, organisations, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         choices = {
             "organisation": organisations,
             "framework": Framework.objects.latest_revisions(),

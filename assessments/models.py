@@ -447,8 +447,15 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        item = self.question.code if self.question_id else self.domain.code  # type: ignore[union-attr]
-        return f"{item} → {self.assignee}"
+        return f"{self.item.code} → {self.assignee}"
+
+    @property
+    def item(self) -> Domain | Question:
+        """The domain or question assigned (the check constraint makes it exactly one)."""
+        item = self.question or self.domain
+        if item is None:
+            raise ValueError(f"assignment {self.pk} names neither a domain nor a question")
+        return item
 
 
 class QuestionComment(models.Model):

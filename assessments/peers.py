@@ -42,7 +42,7 @@ once; a duplicate would be counted twice and is refused with ``ValueError``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -242,7 +242,11 @@ class GroupRelease:
     stats: Mapping[str, Released]  # per column with at least min_group scores
 
 
-def _quantile_measurement(alpha: float, epsilon: float) -> object:
+# An OpenDP measurement as this module uses it: scores in, one released number out.
+Measurement = Callable[[list[float]], float]
+
+
+def _quantile_measurement(alpha: float, epsilon: float) -> Measurement:
     import opendp.prelude as dp
 
     dp.enable_features("contrib")
@@ -270,10 +274,10 @@ def _quantile_measurement(alpha: float, epsilon: float) -> object:
     )
 
 
-_MEASUREMENTS: dict[tuple[float, float], object] = {}
+_MEASUREMENTS: dict[tuple[float, float], Measurement] = {}
 
 
-def quantile_measurement(alpha: float, epsilon: float) -> object:
+def quantile_measurement(alpha: float, epsilon: float) -> Measurement:
     """The OpenDP measurement releasing the `alpha` quantile with privacy loss `epsilon`
     for one organisation added or removed (cached: building it searches for the scale)."""
     key = (alpha, epsilon)
@@ -290,8 +294,7 @@ def private_quartiles(values: Sequence[float], *, epsilon_per_statistic: float) 
     """
     clean = [min(max(float(v), 0.0), 100.0) for v in values]
     released = sorted(
-        float(quantile_measurement(alpha, epsilon_per_statistic)(clean))  # type: ignore[operator]
-        for alpha in QUANTILES
+        float(quantile_measurement(alpha, epsilon_per_statistic)(clean)) for alpha in QUANTILES
     )
     return Released(q1=released[0], median=released[1], q3=released[2])
 

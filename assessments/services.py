@@ -42,9 +42,9 @@ class MissingAnswers(Exception):
 
 @dataclass
 class Conflict(Exception):
-    """Someone saved this answer since the user loaded it."""
+    """Someone saved this answer since the user loaded it (None: it was since cleared)."""
 
-    current: Response
+    current: Response | None
 
 
 def clean_value(question: Question, raw: str) -> str:

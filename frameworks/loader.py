@@ -67,7 +67,7 @@ class _StrictLoader(yaml.SafeLoader):
                 None,
                 None,
                 "YAML aliases are not allowed",
-                event.start_mark,  # type: ignore[arg-type]
+                event.start_mark,  # type: ignore[arg-type]  # stubs: two Mark classes
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:

@@ -175,7 +175,8 @@ ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: InvalidInp
 
 
 def _user(request: HttpRequest):
-    return request.auth  # type: ignore[attr-defined]
+    # Both authenticators leave the caller in request.user (BearerToken sets it).
+    return request.user
 
 
 def _visible(request: HttpRequest):

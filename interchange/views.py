@@ -186,7 +186,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if shown:
         context["new_token"] = shown["text"]
         context["new_token_name"] = shown["name"]
-    context["tokens"] = ApiToken.objects.filter(user_id=request.user.pk)  # type: ignore[misc]
+    context["tokens"] = ApiToken.objects.filter(user_id=request.user.pk or 0)
     response = render(request, "interchange/profile.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -26,6 +26,13 @@ FIELD = re.compile(r'name="(login|username)"')
 VERSION = re.compile(r'name="q(\d+)-version"[^>]*?value="(\d+)"')
 
 
+def _found(pattern: re.Pattern[str], text: str) -> str:
+    match = pattern.search(text)
+    if match is None:
+        raise RuntimeError(f"expected {pattern.pattern!r} in the login page")
+    return match.group(1)
+
+
 class Respondent(HttpUser):
     wait_time = between(0.5, 2.0)  # think time between answers
 
@@ -35,12 +42,11 @@ class Respondent(HttpUser):
         self.username, self.assessment, self.domain, questions = USERS[index]
         self.questions = [int(q) for q in questions.split(",")]
         page = self.client.get("/accounts/login/", name="login page")
-        token = CSRF.search(page.text).group(1)
-        field = FIELD.search(page.text).group(1)
+        token, field = _found(CSRF, page.text), _found(FIELD, page.text)
         self.client.post(
             "/accounts/login/",
             {"csrfmiddlewaretoken": token, field: self.username, "password": PASSWORD},
-            headers={"Referer": self.host + "/accounts/login/"},
+            headers={"Referer": f"{self.host}/accounts/login/"},
             name="login",
         )
         self.load_page()

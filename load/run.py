@@ -23,6 +23,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import LiteralString
 
 BASE = Path(__file__).resolve().parent.parent
 WORK = BASE / "var" / "load"
@@ -61,14 +62,14 @@ def database_url() -> str:
     return f"{head}/resilience_load"
 
 
-def _postgres(sql: str) -> None:
+def _postgres(sql: LiteralString) -> None:
     import psycopg
 
     head = database_url().rpartition("/")[0]
     with psycopg.connect(
         f"{head}/postgres".replace("postgres://", "postgresql://", 1), autocommit=True
     ) as c:
-        c.execute(sql)  # type: ignore[arg-type]
+        c.execute(sql)
 
 
 def _manage(*args: str, env: dict[str, str]) -> None:

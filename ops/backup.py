@@ -101,11 +101,15 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 def _pg_snapshot() -> Iterator[tuple[str, list[str]]]:
     """An exported snapshot id and the evidence names seen in it (held while in use)."""
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
     params = {k: v for k, v in _pg_params().items() if v}
-    with psycopg.connect(autocommit=True, **params) as conn:
+    with psycopg.connect(make_conninfo(**params), autocommit=True) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+        if row is None:
+            raise BackupError("PostgreSQL exported no snapshot")
+        snapshot = row[0]
         names = [row[0] for row in conn.execute(EVIDENCE_NAMES_SQL)]
         try:
             yield snapshot, names

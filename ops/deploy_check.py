@@ -34,10 +34,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.httpclient import Session
+from ops.httpclient import Session, first_group
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PG = {"user": "resilience", "password": "resilience", "host": "127.0.0.1", "port": 5432}
+PG = {"user": "resilience", "password": "resilience", "host": "127.0.0.1", "port": "5432"}
+PG_PORT = int(PG["port"])
+
+
+def _conninfo(dbname: str) -> str:
+    from psycopg.conninfo import make_conninfo
+
+    return make_conninfo(dbname=dbname, **PG)
+
+
 DB_NAME = "resilience_deploy_check"
 USERS = 50
 PASSWORD = os.environ.get("DEPLOY_CHECK_PASSWORD") or "deploy-check-" + secrets.token_hex(4)
@@ -56,7 +65,7 @@ def _port_open(port: int, host: str = "127.0.0.1") -> bool:
 
 def start_postgres() -> str | None:
     """Start the local cluster if nothing listens on 5432; returns it to stop later (or None)."""
-    if _port_open(PG["port"]):
+    if _port_open(PG_PORT):
         return None
     if not shutil.which("pg_ctlcluster"):
         raise SystemExit("PostgreSQL is not installed (apt-get install postgresql); see .ci/run")
@@ -67,7 +76,7 @@ def start_postgres() -> str | None:
     version, name = clusters.split()[:2]
     subprocess.run(["pg_ctlcluster", version, name, "start"], check=False)
     for _ in range(30):
-        if _port_open(PG["port"]):
+        if _port_open(PG_PORT):
             break
         time.sleep(1)
     role = (
@@ -81,7 +90,7 @@ def start_postgres() -> str | None:
 def fresh_database() -> None:
     import psycopg
 
-    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as admin:
+    with psycopg.connect(_conninfo("postgres"), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{DB_NAME}"')
 
@@ -89,7 +98,7 @@ def fresh_database() -> None:
 def drop_database() -> None:
     import psycopg
 
-    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as admin:
+    with psycopg.connect(_conninfo("postgres"), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
@@ -131,12 +140,14 @@ def setup_data() -> list[dict]:
             org = Organisation.objects.create(
                 name=f"Load test agency {n}", country="KE", region="Africa", org_type="agency"
             )
+        assert org is not None  # made on the first turn
         user = get_user_model().objects.create(username=f"load{i:02d}", password=hashed)
         Membership.objects.create(user=user, organisation=org, role="respondent")
         if i % users_per_org == 0:
             assessment = assessment_start(
                 organisation=org, framework=framework, cycle=cycle, user=user
             )
+        assert assessment is not None  # started on the first turn
         slot = i % users_per_org
         plan.append(
             {
@@ -271,7 +282,7 @@ def respondent(
                 continue
             results.record(reply.status, time.perf_counter() - started)
             if reply.status == 200:
-                versions[question] = int(VERSION.search(reply.text).group(1))
+                versions[question] = int(first_group(VERSION, reply.text))
                 state.acked_value, state.acked_version = value, versions[question]
                 state.after_ack = set()
                 break
@@ -375,7 +386,9 @@ def main() -> int:
         print(f"app servers on 127.0.0.1:{ports[0]} and :{ports[1]} ({workers_per_server} "
               f"workers each), worker running, round-robin proxy on :{proxy_port}")  # fmt: skip
 
-        results, answers, fatal = Results(), {}, []
+        results = Results()
+        answers: dict[tuple[int, int], Answer] = {}
+        fatal: list[str] = []
         window: dict[str, float] = {}
 
         def open_window() -> None:
@@ -457,7 +470,7 @@ def check_database(answers: dict) -> int:
     """Acknowledged saves missing from the database (or older than acknowledged)."""
     import psycopg
 
-    with psycopg.connect(dbname=DB_NAME, **PG) as conn:
+    with psycopg.connect(_conninfo(DB_NAME)) as conn:
         rows = conn.execute(
             "SELECT assessment_id, question_id, value, version FROM assessments_response"
         ).fetchall()

@@ -16,6 +16,14 @@ from dataclasses import dataclass
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def first_group(pattern: str | re.Pattern[str], text: str) -> str:
+    """The first group of `pattern` in `text`; a clear error when the page lacks it."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise RuntimeError(f"expected {getattr(pattern, 'pattern', pattern)!r} in the page")
+    return match.group(1)
+
+
 @dataclass
 class Reply:
     status: int
@@ -37,7 +45,7 @@ class Session:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
     def cookie(self, name: str) -> str:
-        return next((c.value for c in self.cookies if c.name == name), "")
+        return next((c.value or "" for c in self.cookies if c.name == name), "")
 
     def request(
         self, method: str, path: str, data: dict[str, str] | None = None, *, htmx: bool = False

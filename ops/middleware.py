@@ -27,7 +27,6 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
         request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:

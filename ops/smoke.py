@@ -12,7 +12,7 @@ import re
 import sys
 import time
 
-from ops.httpclient import Session
+from ops.httpclient import Session, first_group
 
 DEMO_PASSWORD = "resilience-demo"  # noqa: S105 (the documented demo password)
 
@@ -36,7 +36,7 @@ def main(
     )
     assert static.status == 200 and b"{" in static.body
 
-    pk = re.search(r'href="/assessments/(\d+)/"', home).group(1)
+    pk = first_group(r'href="/assessments/(\d+)/"', home)
     started = time.monotonic()
     first = s.get(f"/assessments/{pk}/report/status/?tlp={tlp}", htmx=True)
     state = first.text

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
     Http404,
@@ -16,6 +17,7 @@ from django.http import (
     HttpResponseBadRequest,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
 from assessments.access import get_assessment_for_user
 from assessments.reports.exports import CONTENT_TYPES
@@ -32,6 +35,12 @@ from ops.health import health
 from ops.models import NotificationPreference
 from ops.reports import report_state, report_status_context
 from ops.storage import report_storage
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (for the type checker)."""
+
+    htmx: HtmxDetails
 
 
 @never_cache
@@ -59,7 +68,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_status(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def export_status(request: HtmxHttpRequest, job_id: UUID) -> HttpResponseBase:
     """A queued portfolio export: polls until ready, then `?download=1` returns the file."""
     status, job = export_job(request, str(job_id))
     if job is None:
@@ -79,7 +88,7 @@ def export_status(request: HttpRequest, job_id: UUID) -> HttpResponse:
         "status_url": reverse("export_status", args=[job_id]),
         "filename": job["filename"],
     }
-    template = "ops/_export_status.html" if request.htmx else "ops/export_preparing.html"  # type: ignore[attr-defined]
+    template = "ops/_export_status.html" if request.htmx else "ops/export_preparing.html"
     return render(request, template, context, status=202 if status != "ready" else 200)
 
 
@@ -96,7 +105,10 @@ class PreferencesForm(forms.ModelForm):
 
 @login_required
 def notification_preferences(request: HttpRequest) -> HttpResponse:
-    preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    user = request.user
+    if not user.is_authenticated:  # login_required lets no one through
+        raise PermissionDenied
+    preference, _created = NotificationPreference.objects.get_or_create(user=user)
     form = PreferencesForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +26,9 @@ class AnswerForm(forms.Form):
     evidence_link = forms.CharField(required=False, max_length=500)
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, question: Question, **kwargs: object) -> None:
+    def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"q{question.pk}")
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.question = question
 
     def clean_value(self) -> str:

@@ -9,7 +9,7 @@ from assessments.models import Assessment, AuditEvent
 from frameworks.models import Question
 
 # The workflow step that locked an assessment, per status.
-LOCKING_ACTION = {
+LOCKING_ACTION: dict[str, str] = {
     Assessment.Status.SUBMITTED: "submitted",
     Assessment.Status.VALIDATED: "validated",
 }
@@ -26,7 +26,7 @@ class Lock:
 
 def lock_of(assessment: Assessment) -> Lock:
     """The latest submit or validate event of a locked assessment."""
-    action = LOCKING_ACTION.get(assessment.status)  # type: ignore[call-overload]
+    action = LOCKING_ACTION.get(assessment.status)
     event = (
         AuditEvent.objects.filter(assessment=assessment, action=action)
         .select_related("user")

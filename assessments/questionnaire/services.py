@@ -65,7 +65,7 @@ def response_save(
             )
             current_version = response.version if response else 0
             if current_version != base_version:
-                raise Conflict(current=response)  # type: ignore[arg-type]
+                raise Conflict(current=response)
             if response is None:
                 response = Response(assessment=assessment, question=question)
             before = {"value": response.value, "na": response.not_applicable}

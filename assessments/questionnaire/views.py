@@ -81,7 +81,7 @@ def _question_cards(
     questions: list[Question],
     *,
     data: dict | None = None,
-    conflicts: dict[int, Response] | None = None,
+    conflicts: dict[int, Response | None] | None = None,
 ) -> list[dict]:
     """One card per question. With `data` (a re-shown post) the user's input is kept."""
     conflicts = conflicts or {}
@@ -170,7 +170,7 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
     localize_domains(assessment.framework, [*domains, *{q.section for q in questions if q.section}])
     fallback = localize_questions(assessment.framework, questions)
     status = 200
-    conflicts: dict[int, Response] = {}
+    conflicts: dict[int, Response | None] = {}
     errors = 0
     data = None
     lock = None
@@ -228,10 +228,10 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
 
 def _save_domain_post(
     request: HttpRequest, assessment: Assessment, questions: list[Question]
-) -> tuple[dict[int, Response], int]:
+) -> tuple[dict[int, Response | None], int]:
     """Plain (no-JavaScript) save of a whole domain page; returns conflicts and error count."""
     responses = {r.question_id: r for r in Response.objects.filter(assessment=assessment)}
-    conflicts: dict[int, Response] = {}
+    conflicts: dict[int, Response | None] = {}
     errors = 0
     delete_id = request.POST.get("delete_evidence")
     for question in questions:

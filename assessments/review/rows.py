@@ -77,7 +77,8 @@ def moderation_rows(
         r = responses.get(q.pk)
         stored = "na" if r and r.moderated_not_applicable else (r.moderated_value if r else "")
         stored_reason = r.moderation_reason if r else ""
-        posted = data is not None and f"m{q.pk}-value" in data
+        # What the reviewer posted for this question, when they posted it.
+        posted = data if data is not None and f"m{q.pk}-value" in data else None
         rows.append(
             {
                 "question": q,
@@ -89,8 +90,10 @@ def moderation_rows(
                 "evidence_link": r.evidence_link if r else "",
                 "previous": before.get(q.code, ""),
                 "choices": answer_choices(q, level_names),
-                "value": data.get(f"m{q.pk}-value", "") if posted else stored,  # type: ignore[union-attr]
-                "reason": data.get(f"m{q.pk}-reason", "") if posted else stored_reason,  # type: ignore[union-attr]
+                "value": posted.get(f"m{q.pk}-value", "") if posted is not None else stored,
+                "reason": (
+                    posted.get(f"m{q.pk}-reason", "") if posted is not None else stored_reason
+                ),
                 "stored": stored,
                 "stored_reason": stored_reason,
                 "error": errors.get(q.pk, ""),

@@ -41,10 +41,10 @@ def assignment_set(
     due_on: dt.date | None = None,
 ) -> Assignment:
     """Give a domain or one question to a member of the organisation (replacing any other)."""
-    if (domain is None) == (question is None):
+    item = domain if question is None else question
+    if item is None or (domain is not None and question is not None):
         raise InvalidAnswer(_("Choose either a domain or a single question."))
-    item = domain or question
-    if item.framework_id != assessment.framework_id:  # type: ignore[union-attr]
+    if item.framework_id != assessment.framework_id:
         raise InvalidAnswer(_("This is not part of the assessment."))
     if not Membership.objects.filter(
         user=assignee, organisation_id=assessment.organisation_id
@@ -68,7 +68,7 @@ def assignment_set(
             user=user,
             action="assigned",
             detail={
-                "item": item.code,  # type: ignore[union-attr]
+                "item": item.code,
                 "assignee": assignee.get_username(),
                 "due_on": due_on.isoformat() if due_on else None,
             },
@@ -78,12 +78,14 @@ def assignment_set(
 
 def assignment_remove(*, assignment: Assignment, user) -> None:
     with transaction.atomic():
-        item = assignment.question or assignment.domain
         AuditEvent.objects.create(
             assessment=assignment.assessment,
             user=user,
             action="unassigned",
-            detail={"item": item.code, "assignee": assignment.assignee.get_username()},  # type: ignore[union-attr]
+            detail={
+                "item": assignment.item.code,
+                "assignee": assignment.assignee.get_username(),
+            },
         )
         assignment.delete()
 
@@ -125,8 +127,8 @@ def assignments_for(assessment: Assessment) -> dict[str, dict[int, Assignment]]:
     for a in Assignment.objects.filter(assessment=assessment).select_related("assignee"):
         if a.domain_id:
             by_domain[a.domain_id] = a
-        else:
-            by_question[a.question_id] = a  # type: ignore[index]
+        elif a.question_id:
+            by_question[a.question_id] = a
     return {"domain": by_domain, "question": by_question}
 
 

@@ -67,7 +67,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
             question = next((q for q in questions if kind == "q" and str(q.pk) == item_pk), None)
             if domain is None and question is None:
                 raise InvalidAnswer(_("Choose a domain or a question."))
-            assignment_set(
+            assignment = assignment_set(
                 assessment=assessment,
                 domain=domain,
                 question=question,
@@ -83,7 +83,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("%(item)s assigned to %(who)s.")
                 % {
-                    "item": (domain or question).code,  # type: ignore[union-attr]
+                    "item": assignment.item.code,
                     "who": person.get_full_name() or person.get_username(),
                 },
             )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -16,9 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=FORMATS, type=str.lower)
         parser.add_argument("-o", "--output", required=True, type=Path)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         assessment = get_assessment_or_fail(int(str(options["assessment_id"])))
-        output: Path = options["output"]  # type: ignore[assignment]
+        output: Path = options["output"]
         if not output.parent.exists():
             raise CommandError(f"folder {output.parent} does not exist", returncode=1)
         content = export(assessment, str(options["format"]))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -24,16 +25,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--language", default=None, help="language code, e.g. en, fr, ar")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         assessment = get_assessment_or_fail(int(str(options["assessment_id"])))
-        output: Path = options["output"]  # type: ignore[assignment]
+        output: Path = options["output"]
         if output.parent and not output.parent.exists():
             raise CommandError(f"folder {output.parent} does not exist", returncode=1)
         started = time.perf_counter()
         pdf, cached = report_pdf(
             assessment,
             tlp=str(options["tlp"]),
-            language=options["language"],  # type: ignore[arg-type]
+            language=options["language"],
         )
         output.write_bytes(pdf)
         elapsed = time.perf_counter() - started

@@ -26,7 +26,7 @@ class Command(BaseCommand):
             f"Demo data ready: {summary['organisations']} organisations, "
             f"{summary['assessments_created']} assessments created this run."
         )
-        for username in summary["skipped"]:  # type: ignore[attr-defined]
+        for username in summary["skipped"]:
             self.stderr.write(
                 f"  {username}: an existing account that seed_demo did not create; left unchanged."
             )

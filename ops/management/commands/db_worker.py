@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django_tasks_db.management.commands import db_worker
 HEARTBEAT_SECONDS = 10
 
 
-def beat(worker_id: str, started_at) -> None:  # type: ignore[no-untyped-def]
+def beat(worker_id: str, started_at: datetime) -> None:
     from ops.models import WorkerHeartbeat
 
     WorkerHeartbeat.objects.update_or_create(
@@ -50,7 +51,7 @@ def _heartbeat_loop(worker_id: str, stop: threading.Event) -> None:
 class Command(db_worker.Command):
     help = db_worker.Command.help + " (with a heartbeat for /healthz)"
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
         if not options.get("batch"):
             thread = threading.Thread(
