@@ -10,6 +10,7 @@ click never queues the same report twice. With the immediate backend
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.tasks import TaskResultStatus
@@ -86,8 +87,11 @@ def prerender(assessment: Assessment, *, tlp: str, language: str) -> None:
         render_report.enqueue(assessment.pk, tlp, language)
 
 
-def report_status_context(assessment: Assessment, tlp: str, state: ReportState) -> dict:
-    query = f"?tlp={tlp}"
+def report_status_context(
+    assessment: Assessment, tlp: str, state: ReportState, *, language: str = ""
+) -> dict:
+    _primary, _sep, also = language.partition("+")
+    query = "?" + urlencode({"tlp": tlp, **({"also": also} if also else {})})
     return {
         "assessment": assessment,
         "tlp": tlp,

@@ -22,7 +22,7 @@ def render_report(assessment_id: int, tlp: str, language: str) -> dict:
     assessment = Assessment.objects.select_related("organisation", "framework", "cycle").get(
         pk=assessment_id
     )
-    with translation.override(language):
+    with translation.override(language.partition("+")[0]):  # "fr+en": bilingual
         pdf, cached = report_pdf(assessment, tlp=tlp, language=language, render=render_limited)
     return {"bytes": len(pdf), "cached": cached}
 

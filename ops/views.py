@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +19,6 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -30,6 +28,7 @@ from django_htmx.middleware import HtmxDetails
 from assessments.access import get_assessment_for_user
 from assessments.reports.exports import CONTENT_TYPES
 from assessments.reports.marking import MarkingRefused, download_marking
+from assessments.reports.views import InvalidRequest, requested_language
 from ops.exports import export_job
 from ops.health import health
 from ops.models import NotificationPreference
@@ -57,13 +56,17 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _can = get_assessment_for_user(request, pk, need="export")
     try:  # a download may be stricter than the assessment's marking, never looser
         tlp = download_marking(assessment, request.GET.get("tlp"))
-    except MarkingRefused as exc:
+        language = requested_language(request)
+    except (MarkingRefused, InvalidRequest) as exc:
         return HttpResponseBadRequest(str(exc))
-    language = translation.get_language() or settings.LANGUAGE_CODE
     state = report_state(
         request, assessment, tlp=tlp, language=language, retry=request.GET.get("retry") == "1"
     )
-    return render(request, "ops/_report_status.html", report_status_context(assessment, tlp, state))
+    return render(
+        request,
+        "ops/_report_status.html",
+        report_status_context(assessment, tlp, state, language=language),
+    )
 
 
 @require_GET

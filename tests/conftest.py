@@ -37,7 +37,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "correct horse battery staple"
 
 
-def mark_mfa_passed(client: Client, user) -> None:  # type: ignore[no-untyped-def]
+def mark_mfa_passed(client: Client, user) -> None:
     """Record in the client's session that `user` passed a second factor, as allauth
     does after a correct code. Test-only: production never skips the code step."""
     from allauth.account.internal.flows.login import (
@@ -56,14 +56,14 @@ def mark_mfa_passed(client: Client, user) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.fixture(autouse=True)
-def _mfa_passed_on_force_login(request, monkeypatch):  # type: ignore[no-untyped-def]
+def _mfa_passed_on_force_login(request, monkeypatch):
     """`client.force_login(user)` stands for a complete login, second factor included
     (tests marked `real_mfa` see the enforcement as a person would)."""
     if request.node.get_closest_marker("real_mfa"):
         return
     original = Client.force_login
 
-    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+    def force_login(self, user, backend=None):
         original(self, user, backend)
         mark_mfa_passed(self, user)
 
@@ -71,13 +71,13 @@ def _mfa_passed_on_force_login(request, monkeypatch):  # type: ignore[no-untyped
 
 
 @pytest.fixture(autouse=True)
-def _login_with_a_request(monkeypatch):  # type: ignore[no-untyped-def]
+def _login_with_a_request(monkeypatch):
     """django-axes needs the request to count attempts; `client.login` has none."""
     from django.http import HttpRequest
 
     original = Client.login
 
-    def login(self, **credentials):  # type: ignore[no-untyped-def]
+    def login(self, **credentials):
         if "request" not in credentials:
             request = HttpRequest()
             request.META["REMOTE_ADDR"] = "127.0.0.1"
@@ -97,7 +97,7 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",
@@ -117,45 +117,45 @@ def import_fixture(name: str) -> Framework:
 
 
 @pytest.fixture
-def framework(db) -> Framework:  # type: ignore[no-untyped-def]
+def framework(db) -> Framework:
     return import_fixture("mini.yaml")
 
 
 @pytest.fixture
-def cycle(db) -> Cycle:  # type: ignore[no-untyped-def]
+def cycle(db) -> Cycle:
     return Cycle.objects.create(
         name="2026", starts_on=dt.date(2026, 1, 1), deadline=dt.date(2026, 12, 31)
     )
 
 
 @pytest.fixture
-def org_a(db) -> Organisation:  # type: ignore[no-untyped-def]
+def org_a(db) -> Organisation:
     return Organisation.objects.create(
         name="Alpha Agency", country="KE", region="Africa", org_type="agency"
     )
 
 
 @pytest.fixture
-def org_b(db) -> Organisation:  # type: ignore[no-untyped-def]
+def org_b(db) -> Organisation:
     return Organisation.objects.create(
         name="Bravo CERT", country="NO", region="Europe", org_type="csirt"
     )
 
 
-def _user(username: str, **extra: object):  # type: ignore[no-untyped-def]
+def _user(username: str, **extra: object):
     return get_user_model().objects.create_user(
         username=username, password=PASSWORD, first_name=username.title(), **extra
     )
 
 
-def member(username: str, organisation: Organisation, role: str):  # type: ignore[no-untyped-def]
+def member(username: str, organisation: Organisation, role: str):
     """A new user with one membership of `organisation` in `role`."""
     user = _user(username)
     Membership.objects.create(user=user, organisation=organisation, role=role)
     return user
 
 
-def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
+def logged_in(user) -> Client:
     """A test client logged in as `user`."""
     client = Client()
     client.force_login(user)
@@ -164,7 +164,7 @@ def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 def answer(
     assessment: Assessment,
-    user,  # type: ignore[no-untyped-def]
+    user,
     code: str,
     value: str = "",
     *,
@@ -187,36 +187,36 @@ def answer(
     )
 
 
-def answer_all(assessment: Assessment, user, answers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def answer_all(assessment: Assessment, user, answers: dict[str, str]) -> None:
     """Save every answer of `answers` (question code -> value), in order."""
     for code, value in answers.items():
         answer(assessment, user, code, value)
 
 
 @pytest.fixture
-def alice(org_a):  # type: ignore[no-untyped-def]
+def alice(org_a):
     return member("alice", org_a, Membership.Role.COORDINATOR)
 
 
 @pytest.fixture
-def bob(org_a):  # type: ignore[no-untyped-def]
+def bob(org_a):
     return member("bob", org_a, Membership.Role.RESPONDENT)
 
 
 @pytest.fixture
-def carol(org_a):  # type: ignore[no-untyped-def]
+def carol(org_a):
     user = _user("carol")
     AdvisorAssignment.objects.create(advisor=user, organisation=org_a)
     return user
 
 
 @pytest.fixture
-def charlie(org_b):  # type: ignore[no-untyped-def]
+def charlie(org_b):
     return member("charlie", org_b, Membership.Role.RESPONDENT)
 
 
 @pytest.fixture
-def olivia(org_a):  # type: ignore[no-untyped-def]
+def olivia(org_a):
     user = _user("olivia")
     scope = OfficialScope.objects.create(user=user)
     scope.organisations.add(org_a)
@@ -224,12 +224,12 @@ def olivia(org_a):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def root(db):  # type: ignore[no-untyped-def]
+def root(db):
     return _user("root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
-def cast(alice, bob, carol, charlie, olivia, root):  # type: ignore[no-untyped-def]
+def cast(alice, bob, carol, charlie, olivia, root):
     return {
         "alice": alice,
         "bob": bob,
@@ -241,22 +241,22 @@ def cast(alice, bob, carol, charlie, olivia, root):  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def assessment(framework, cycle, org_a, alice) -> Assessment:  # type: ignore[no-untyped-def]
+def assessment(framework, cycle, org_a, alice) -> Assessment:
     return assessment_start(organisation=org_a, framework=framework, cycle=cycle, user=alice)
 
 
 @pytest.fixture
-def assessment_b(framework, cycle, org_b, charlie) -> Assessment:  # type: ignore[no-untyped-def]
+def assessment_b(framework, cycle, org_b, charlie) -> Assessment:
     return assessment_start(organisation=org_b, framework=framework, cycle=cycle, user=charlie)
 
 
 @pytest.fixture
-def peer_groups(db) -> None:  # type: ignore[no-untyped-def]
+def peer_groups(db) -> None:
     PeerGroup.objects.create(name="All organisations", attribute="", position=0)
     PeerGroup.objects.create(name="Same region", attribute="region", position=1)
 
 
-def read_body(response) -> bytes:  # type: ignore[no-untyped-def]
+def read_body(response) -> bytes:
     """A response's bytes, closing a streamed file without ending the test's connection.
 
     `response.close()` sends `request_finished`, whose `close_old_connections` would

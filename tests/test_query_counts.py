@@ -29,7 +29,7 @@ CEILING = 40
 ANSWERS = {"GOV-01": "3", "GOV-02": "largely", "OPS-01": "yes", "OPS-02": "7"}
 
 
-def _grow(framework, cycle, n: int, start: int, advisor) -> None:  # type: ignore[no-untyped-def]
+def _grow(framework, cycle, n: int, start: int, advisor) -> None:
     """`n` more organisations with validated assessments and answers."""
     orgs = Organisation.objects.bulk_create(
         Organisation(name=f"Grown {i:04d}", country="SN", region="Africa")
@@ -65,7 +65,7 @@ def _count(client: Client, method: str, url: str, data: dict | None = None) -> i
 
 
 @pytest.fixture
-def world(framework, cycle, alice, carol, root, assessment, peer_groups):  # type: ignore[no-untyped-def]
+def world(framework, cycle, alice, carol, root, assessment, peer_groups):
     answer_all(assessment, alice, ANSWERS)
     validated_org = Organisation.objects.create(name="Validated Org", country="KE", region="Africa")
     Membership.objects.create(user=alice, organisation=validated_org, role="coordinator")
@@ -87,7 +87,7 @@ def world(framework, cycle, alice, carol, root, assessment, peer_groups):  # typ
     }
 
 
-def _cases(world) -> list[tuple[str, str, str, dict | None]]:  # type: ignore[no-untyped-def]
+def _cases(world) -> list[tuple[str, str, str, dict | None]]:
     draft, validated = world["draft"], world["validated"]
     question = world["question"]
     portfolio = reverse("portfolio") + f"?framework={draft.framework.key}&cycle={draft.cycle_id}"

@@ -12,7 +12,7 @@ from tests.conftest import logged_in
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
-def test_every_page_sends_a_content_security_policy(assessment, bob) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_sends_a_content_security_policy(assessment, bob) -> None:
     response = logged_in(bob).get(reverse("results", args=[assessment.pk]))
 
     policy = response["Content-Security-Policy"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -21,6 +23,9 @@ from django.utils import timezone, translation
 from assessments.models import Assessment
 from assessments.reports.cache import report_inputs, report_key
 
+if TYPE_CHECKING:
+    from assessments.results.assemble import Results
+
 TLP_MARKINGS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 DEFAULT_TLP = "AMBER"
 STATIC_SCHEME = "app-static:"
@@ -29,6 +34,34 @@ MAX_FREE_TEXT = 1500
 
 class RefusedURL(ValueError):
     """WeasyPrint asked for something outside the app's own static files."""
+
+
+class UnknownLanguage(ValueError):
+    """A report language the app has no catalogue for."""
+
+
+def report_language(primary: str, also: str | None = None) -> str:
+    """The report's language code: "fr", or "fr+en" for French with English beside it.
+
+    A bilingual report (for partner governments) sets the second language beside
+    the first on the cover, the executive summary and the domain table; the rest of
+    the report is in the first. Raises UnknownLanguage for a code we do not ship.
+    """
+    known = {code for code, _name in settings.LANGUAGES}
+    primary = (primary or settings.LANGUAGE_CODE).split("-")[0]
+    if primary not in known:
+        raise UnknownLanguage(primary)
+    if not also or also == primary:
+        return primary
+    if also not in known:
+        raise UnknownLanguage(also)
+    return f"{primary}+{also}"
+
+
+def split_language(language: str) -> tuple[str, str | None]:
+    """("fr", "en") for "fr+en"; ("fr", None) for "fr"."""
+    primary, _sep, also = language.partition("+")
+    return primary, also or None
 
 
 def make_fetcher():
@@ -59,32 +92,67 @@ def make_fetcher():
 
 def report_html(assessment: Assessment, *, tlp: str, language: str | None = None) -> str:
     from assessments.results.assemble import build_results
-    from assessments.results.present import answer_rows, results_context
+    from assessments.results.present import answer_rows
 
     css_path = finders.find("css/report.css")
     if not isinstance(css_path, str):
         raise RuntimeError("static/css/report.css is missing")
     css = Path(css_path).read_text(encoding="utf-8")
+    primary, also = split_language(language or translation.get_language() or "en")
+    generated_at = timezone.now()
     # The whole report in the reader's language: the framework's texts are chosen while
     # the context is built, so that happens inside the override too.
-    with translation.override(language or translation.get_language()):
+    with translation.override(primary):
         data = build_results(assessment)
-        context = results_context(data)
+        context = _context(assessment, data, tlp=tlp, generated_at=generated_at)
+        sides = []
+        if also:
+            sides = [_side(context), _side_in(assessment, also, tlp=tlp, at=generated_at)]
         return render_to_string(
             "reports/assessment_report.html",
             {
                 **context,
-                "assessment": assessment,
                 "answers": answer_rows(assessment, data.responses),
-                "tlp": tlp,
                 "css": css,
-                "generated_at": timezone.now(),
                 "max_text": MAX_FREE_TEXT,
-                "min_group": data.min_group,
                 "epsilon_per_statistic": settings.PEER_EPSILON_PER_STATISTIC,
-                "validated": assessment.status == Assessment.Status.VALIDATED,
+                "sides": sides,
             },
         )
+
+
+def _context(
+    assessment: Assessment, data: Results, *, tlp: str, generated_at: datetime
+) -> dict[str, object]:
+    """What the report and each side of a bilingual report show, in the active language."""
+    from assessments.results.present import results_context
+
+    return {
+        **results_context(data),
+        "assessment": assessment,
+        "tlp": tlp,
+        "generated_at": generated_at,
+        "min_group": data.min_group,
+        "validated": assessment.status == Assessment.Status.VALIDATED,
+    }
+
+
+def _side_in(assessment: Assessment, language: str, *, tlp: str, at: datetime) -> dict[str, str]:
+    """The cover and summary of the report in a second language."""
+    from assessments.results.assemble import build_results
+
+    with translation.override(language):
+        return _side(_context(assessment, build_results(assessment), tlp=tlp, generated_at=at))
+
+
+def _side(context: dict[str, object]) -> dict[str, str]:
+    """One language's column of a bilingual report (rendered in the active language)."""
+    return {
+        "lang": translation.get_language() or "en",
+        "dir": "rtl" if translation.get_language_bidi() else "ltr",
+        "cover": render_to_string("reports/_side_cover.html", context),
+        "summary": render_to_string("reports/_side_summary.html", context),
+    }
 
 
 def render_pdf(html: str) -> tuple[bytes, list[str]]:
@@ -99,7 +167,7 @@ def render_pdf(html: str) -> tuple[bytes, list[str]]:
 
 def _report_names(assessment: Assessment, *, tlp: str, language: str) -> tuple[str, str]:
     """(folder, file name) of this state's cached PDF in the reports storage."""
-    prefix = f"{tlp.replace('+', '_')}-{language}-"
+    prefix = f"{tlp.replace('+', '_')}-{language.replace('+', '_')}-"
     key = report_key(report_inputs(assessment, tlp=tlp, language=language))
     return str(assessment.pk), f"{prefix}{key}.pdf"
 

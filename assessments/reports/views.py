@@ -15,7 +15,7 @@ from accounts.security_log import security_log
 from assessments.access import get_assessment_for_user
 from assessments.reports.exports import CONTENT_TYPES, FORMATS, export
 from assessments.reports.marking import MarkingRefused, download_marking, marking_set
-from assessments.reports.pdf import report_pdf
+from assessments.reports.pdf import UnknownLanguage, report_language, report_pdf
 from ops.reports import in_background, report_state, report_status_context
 
 
@@ -24,30 +24,41 @@ def _download_name(assessment, extension: str) -> str:
     return "-".join(slugify(p) for p in parts)[:150] + f".{extension}"
 
 
+class InvalidRequest(ValueError):
+    """A download asked for something we cannot give (its message says what)."""
+
+
+def requested_language(request: HttpRequest) -> str:
+    """The reader's language, with `?also=xx` beside it for a bilingual report."""
+    try:
+        return report_language(translation.get_language() or "en", request.GET.get("also"))
+    except UnknownLanguage:
+        raise InvalidRequest(_("This report language is not available.")) from None
+
+
 @require_GET
 @login_required
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _can = get_assessment_for_user(request, pk, need="export")
     try:
         tlp = download_marking(assessment, request.GET.get("tlp"))
-    except MarkingRefused as exc:
+        language = requested_language(request)
+    except (MarkingRefused, InvalidRequest) as exc:
         return HttpResponseBadRequest(str(exc))
     # Background reports (ops.reports): a cached PDF at once, otherwise a page that
     # waits for the worker; with the immediate backend it renders here as before.
     if in_background():
-        state = report_state(
-            request, assessment, tlp=tlp, language=translation.get_language() or "en"
-        )
+        state = report_state(request, assessment, tlp=tlp, language=language)
         if state.pdf is None:
             return render(
                 request,
                 "ops/report_preparing.html",
-                report_status_context(assessment, tlp, state),
+                report_status_context(assessment, tlp, state, language=language),
                 status=202,
             )
         pdf = state.pdf
     else:
-        pdf, _cached = report_pdf(assessment, tlp=tlp)
+        pdf, _cached = report_pdf(assessment, tlp=tlp, language=language)
     security_log("report", request=request, obj=assessment, tlp=tlp)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(assessment, "pdf")}"'

@@ -241,14 +241,14 @@ def _mini() -> LoadedFramework:
 
 
 @pytest.fixture
-def framework(db) -> Framework:  # type: ignore[no-untyped-def]
+def framework(db) -> Framework:
     """conftest's framework, parsed once per run rather than twice per test."""
     frameworks_import(loaded=[_mini()])
     return Framework.objects.filter(key=_mini().spec.id).latest("revision")
 
 
 @pytest.fixture
-def world(cast, assessment, assessment_b) -> World:  # type: ignore[no-untyped-def]
+def world(cast, assessment, assessment_b) -> World:
     framework = assessment.framework
     domains = list(
         Domain.objects.filter(framework=framework, parent__isnull=True).order_by("position")
@@ -293,17 +293,17 @@ def client_for(world: World, actor: str, **kwargs: object) -> Client:
     return client
 
 
-def body(response) -> str:  # type: ignore[no-untyped-def]
+def body(response) -> str:
     return read_body(response).decode(errors="replace")
 
 
-def request(client: Client, method: str, url: str, data: dict | None = None):  # type: ignore[no-untyped-def]
+def request(client: Client, method: str, url: str, data: dict | None = None):
     if method == "GET":
         return client.get(url)
     return client.post(url, data or {})
 
 
-def outcome(response) -> str:  # type: ignore[no-untyped-def]
+def outcome(response) -> str:
     """The response in the matrix's words."""
     if response.status_code == 302:
         return "login" if response["Location"].startswith(reverse("login")) else "302"

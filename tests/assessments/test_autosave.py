@@ -46,7 +46,7 @@ def _oob_version(html: str, question: Question) -> int:
     return int(match.group(1))
 
 
-def _save(client: Client, assessment: Assessment, question: Question, value: str, **kw):  # type: ignore[no-untyped-def]
+def _save(client: Client, assessment: Assessment, question: Question, value: str, **kw):
     return client.post(_url(assessment, question), _data(question, value, **kw))
 
 

@@ -19,12 +19,12 @@ ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
 
 
 @pytest.fixture(autouse=True)
-def _own_report_cache(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _own_report_cache(settings, tmp_path) -> None:
     settings.REPORT_CACHE_ROOT = tmp_path / "reports"
 
 
 @pytest.fixture
-def two_cycles(framework, org_a, alice, carol, assessment) -> Assessment:  # type: ignore[no-untyped-def]
+def two_cycles(framework, org_a, alice, carol, assessment) -> Assessment:
     earlier = Cycle.objects.create(
         name="2025", starts_on=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
     )

@@ -43,7 +43,7 @@ def _cases() -> list:
     ]
 
 
-def refused_for_csrf(response) -> bool:  # type: ignore[no-untyped-def]
+def refused_for_csrf(response) -> bool:
     """A 403 from the CSRF check, not from a view's own access decision."""
     return response.status_code == 403 and "CSRF verification failed" in body(response)
 

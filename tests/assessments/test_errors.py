@@ -19,7 +19,7 @@ def _question(assessment: Assessment, code: str) -> Question:
 
 def _autosave(
     client: Client, assessment: Assessment, q: Question, value: str, version: int = 0, **kw
-):  # type: ignore[no-untyped-def]
+):
     data = {f"q{q.pk}-value": value, f"q{q.pk}-version": str(version), f"q{q.pk}-comment": ""}
     data.update({f"q{q.pk}-{k}": v for k, v in kw.items()})
     return client.post(

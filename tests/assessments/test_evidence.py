@@ -30,7 +30,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def root_dir(settings) -> Path:  # type: ignore[no-untyped-def]
+def root_dir(settings) -> Path:
     return Path(settings.EVIDENCE_ROOT)
 
 
@@ -42,7 +42,7 @@ def _question(assessment: Assessment, code: str = "GOV-01") -> Question:
     return Question.objects.get(framework=assessment.framework, code=code)
 
 
-def _upload(client, assessment: Assessment, name: str, content: bytes, *, htmx: bool = True):  # type: ignore[no-untyped-def]
+def _upload(client, assessment: Assessment, name: str, content: bytes, *, htmx: bool = True):
     q = _question(assessment)
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
     return client.post(
@@ -60,7 +60,7 @@ def _page(assessment: Assessment, domain_id: int, **fields: object) -> dict:
     return {**data, **fields}
 
 
-def _download(client, assessment: Assessment, evidence: Evidence):  # type: ignore[no-untyped-def]
+def _download(client, assessment: Assessment, evidence: Evidence):
     return client.get(reverse("evidence_download", args=[assessment.pk, evidence.pk]))
 
 

@@ -96,23 +96,23 @@ def recomputed(payload: dict, *, moderated: bool) -> dict:
     return scoring.result_to_dict(result)
 
 
-def _answered(assessment: Assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
+def _answered(assessment: Assessment, alice, carol) -> None:
     answer_all(assessment, alice, ANSWERS)
 
 
-def _partial_with_na(assessment: Assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
+def _partial_with_na(assessment: Assessment, alice, carol) -> None:
     answer(assessment, alice, "GOV-01", "4")
     answer(assessment, alice, "GOV-02", not_applicable=True)
     answer(assessment, alice, "OPS-02", "12.5")
 
 
-def _validated(assessment: Assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
+def _validated(assessment: Assessment, alice, carol) -> None:
     _answered(assessment, alice, carol)
     assessment_submit(assessment=assessment, user=alice)
     assessment_validate(assessment=assessment, user=carol)
 
 
-def _moderated(assessment: Assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
+def _moderated(assessment: Assessment, alice, carol) -> None:
     _answered(assessment, alice, carol)
     assessment_submit(assessment=assessment, user=alice)
     # No service sets moderation yet; the advisor's answers as the review would store them.
@@ -125,7 +125,7 @@ def _moderated(assessment: Assessment, alice, carol) -> None:  # type: ignore[no
     assessment_validate(assessment=assessment, user=carol)
 
 
-def _own_targets(assessment: Assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
+def _own_targets(assessment: Assessment, alice, carol) -> None:
     _answered(assessment, alice, carol)
     domains = Domain.objects.filter(framework_id=assessment.framework_id, parent__isnull=True)
     targets_set(
@@ -145,8 +145,8 @@ Scenario = Callable[[Assessment, object, object], None]
 )
 def test_the_json_export_recomputes_every_score(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
-    carol,  # type: ignore[no-untyped-def]
+    alice,
+    carol,
     scenario: Scenario,
 ) -> None:
     scenario(assessment, alice, carol)
@@ -186,9 +186,9 @@ def _value_for(question: Question, index: int) -> str:
 @pytest.mark.parametrize("path", sorted(SHIPPED.glob("*.yaml")), ids=lambda p: p.stem)
 def test_the_json_export_recomputes_every_score_of_a_shipped_framework(
     path: Path,
-    cycle,  # type: ignore[no-untyped-def]
-    org_a,  # type: ignore[no-untyped-def]
-    alice,  # type: ignore[no-untyped-def]
+    cycle,
+    org_a,
+    alice,
 ) -> None:
     loaded = load_file(path)
     frameworks_import(loaded=[loaded])
@@ -225,8 +225,8 @@ def test_the_json_export_recomputes_every_score_of_a_shipped_framework(
 
 def test_the_json_export_differs_from_self_assessment_when_moderated(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
-    carol,  # type: ignore[no-untyped-def]
+    alice,
+    carol,
 ) -> None:
     # The moderated scenario above would prove little if moderation changed nothing.
     _moderated(assessment, alice, carol)
@@ -242,7 +242,7 @@ def test_the_json_export_differs_from_self_assessment_when_moderated(
 
 def test_the_json_export_lists_every_question_and_the_targets(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
+    alice,
 ) -> None:
     answer(assessment, alice, "GOV-01", "2")
 
@@ -268,7 +268,7 @@ USER_NAME = "@SUM(1)"
 
 
 @pytest.fixture
-def hostile(assessment: Assessment, alice) -> Assessment:  # type: ignore[no-untyped-def]
+def hostile(assessment: Assessment, alice) -> Assessment:
     """Formula-like text in comments, a moderation reason, an evidence name and a user name."""
     alice.first_name = USER_NAME
     alice.save()
@@ -331,7 +331,7 @@ def test_the_csv_export_keeps_the_columns_and_the_scores(hostile: Assessment) ->
     assert float(overall[2]) == payload["scores"]["result"]["overall_score"]
 
 
-def xlsx_cells(content: bytes) -> list:  # type: ignore[type-arg]
+def xlsx_cells(content: bytes) -> list:
     workbook = load_workbook(io.BytesIO(content))
     return [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
 
@@ -370,7 +370,7 @@ def test_the_xlsx_export_keeps_numbers_as_numbers(hostile: Assessment) -> None:
 
 def test_the_xlsx_export_survives_control_characters_in_a_comment(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
+    alice,
 ) -> None:
     # The form and response_save accept these: only NUL is refused by Django.
     answer(assessment, alice, "GOV-01", "2", comment="Pasted from Word\x0bsecond line\x1b")
@@ -387,7 +387,7 @@ def test_the_xlsx_export_survives_control_characters_in_a_comment(
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
 def test_the_coordinator_downloads_every_format(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
+    alice,
     fmt: str,
 ) -> None:
     answer(assessment, alice, "GOV-01", "2")
@@ -409,14 +409,14 @@ def test_the_coordinator_downloads_every_format(
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
-def test_an_outsider_gets_404(assessment: Assessment, charlie, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_gets_404(assessment: Assessment, charlie, fmt: str) -> None:
     response = logged_in(charlie).get(reverse("export", args=[assessment.pk, fmt]))
 
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "xls", "txt"])
-def test_an_unknown_format_gets_404(assessment: Assessment, alice, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_format_gets_404(assessment: Assessment, alice, fmt: str) -> None:
     response = logged_in(alice).get(reverse("export", args=[assessment.pk, fmt]))
 
     assert response.status_code == 404
@@ -428,7 +428,7 @@ def test_an_unknown_format_gets_404(assessment: Assessment, alice, fmt: str) -> 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "JSON"])
 def test_the_command_writes_each_format(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
+    alice,
     tmp_path: Path,
     fmt: str,
 ) -> None:

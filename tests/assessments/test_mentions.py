@@ -9,7 +9,7 @@ from frameworks.models import Question
 from ops.models import NotificationPreference
 
 
-def _post(assessment, user, body):  # type: ignore[no-untyped-def]
+def _post(assessment, user, body):
     question = Question.objects.get(framework=assessment.framework, code="GOV-01")
     comment_post(assessment=assessment, question=question, user=user, body=body)
 

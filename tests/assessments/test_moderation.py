@@ -21,7 +21,7 @@ ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
 
 
 @pytest.fixture
-def submitted(assessment, alice) -> Assessment:  # type: ignore[no-untyped-def]
+def submitted(assessment, alice) -> Assessment:
     answer_all(assessment, alice, ANSWERS)
     return assessment_submit(assessment=assessment, user=alice)
 
@@ -30,7 +30,7 @@ def _question(assessment: Assessment, code: str) -> Question:
     return Question.objects.get(framework=assessment.framework, code=code)
 
 
-def _post(client, assessment: Assessment, values: dict[str, tuple[str, str]]):  # type: ignore[no-untyped-def]
+def _post(client, assessment: Assessment, values: dict[str, tuple[str, str]]):
     data = {"moderate": "1"}
     for code, (value, reason) in values.items():
         pk = _question(assessment, code).pk
@@ -45,7 +45,7 @@ def _score(assessment: Assessment) -> dict:
     return json.loads(out.getvalue())
 
 
-def test_the_advisor_sets_a_validated_answer_beside_the_organisations_own(submitted, carol) -> None:  # type: ignore[no-untyped-def]
+def test_the_advisor_sets_a_validated_answer_beside_the_organisations_own(submitted, carol) -> None:
     before = Response.objects.get(assessment=submitted, question__code="OPS-01")
 
     response = _post(logged_in(carol), submitted, {"OPS-01": ("no", "No 24/7 rota was shown.")})
@@ -62,7 +62,7 @@ def test_the_advisor_sets_a_validated_answer_beside_the_organisations_own(submit
     assert AuditEvent.objects.filter(assessment=submitted, action="answer_moderated").count() == 1
 
 
-def test_reports_show_the_self_assessed_and_the_validated_scores(submitted, carol, alice) -> None:  # type: ignore[no-untyped-def]
+def test_reports_show_the_self_assessed_and_the_validated_scores(submitted, carol, alice) -> None:
     _post(logged_in(carol), submitted, {"OPS-01": ("no", "No rota.")})
 
     payload = _score(submitted)
@@ -77,7 +77,7 @@ def test_reports_show_the_self_assessed_and_the_validated_scores(submitted, caro
     assert "Self-assessed" in page.content.decode()
 
 
-def test_validation_freezes_the_validated_scores_that_peers_see(submitted, carol) -> None:  # type: ignore[no-untyped-def]
+def test_validation_freezes_the_validated_scores_that_peers_see(submitted, carol) -> None:
     _post(logged_in(carol), submitted, {"OPS-01": ("no", "No rota.")})
 
     validated = assessment_validate(assessment=submitted, user=carol)
@@ -86,7 +86,7 @@ def test_validation_freezes_the_validated_scores_that_peers_see(submitted, carol
     assert validated.frozen_result["self"]["overall_score"] == pytest.approx((2 * 200 / 3 + 75) / 3)
 
 
-def test_a_validated_answer_needs_a_reason_and_nothing_typed_is_lost(submitted, carol) -> None:  # type: ignore[no-untyped-def]
+def test_a_validated_answer_needs_a_reason_and_nothing_typed_is_lost(submitted, carol) -> None:
     response = _post(logged_in(carol), submitted, {"GOV-01": ("2", "")})
 
     assert response.status_code == 400
@@ -95,21 +95,21 @@ def test_a_validated_answer_needs_a_reason_and_nothing_typed_is_lost(submitted, 
     assert not Response.objects.get(assessment=submitted, question__code="GOV-01").is_moderated
 
 
-def test_a_reason_without_a_validated_answer_is_refused(submitted, carol) -> None:  # type: ignore[no-untyped-def]
+def test_a_reason_without_a_validated_answer_is_refused(submitted, carol) -> None:
     response = _post(logged_in(carol), submitted, {"GOV-01": ("", "I disagree")})
 
     assert response.status_code == 400
     assert 'value="I disagree"' in response.content.decode()
 
 
-def test_a_bad_validated_value_is_refused(submitted, carol) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_validated_value_is_refused(submitted, carol) -> None:
     response = _post(logged_in(carol), submitted, {"GOV-01": ("9", "typo")})
 
     assert response.status_code == 400
     assert not Response.objects.get(assessment=submitted, question__code="GOV-01").is_moderated
 
 
-def test_the_advisor_can_clear_a_validated_answer(submitted, carol) -> None:  # type: ignore[no-untyped-def]
+def test_the_advisor_can_clear_a_validated_answer(submitted, carol) -> None:
     client = logged_in(carol)
     _post(client, submitted, {"OPS-01": ("no", "No rota.")})
 
@@ -121,7 +121,7 @@ def test_the_advisor_can_clear_a_validated_answer(submitted, carol) -> None:  # 
     )
 
 
-def test_na_is_offered_only_where_the_framework_allows_it(submitted, carol) -> None:  # type: ignore[no-untyped-def]
+def test_na_is_offered_only_where_the_framework_allows_it(submitted, carol) -> None:
     with pytest.raises(InvalidAnswer):
         response_moderate(
             assessment=submitted,
@@ -143,14 +143,14 @@ def test_na_is_offered_only_where_the_framework_allows_it(submitted, carol) -> N
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "olivia"])
-def test_only_the_advisor_moderates(submitted, cast, who) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_advisor_moderates(submitted, cast, who) -> None:
     response = _post(logged_in(cast[who]), submitted, {"OPS-01": ("no", "No rota.")})
 
     assert response.status_code == 403
     assert not Response.objects.get(assessment=submitted, question__code="OPS-01").is_moderated
 
 
-def test_moderation_is_closed_once_validated(submitted, carol) -> None:  # type: ignore[no-untyped-def]
+def test_moderation_is_closed_once_validated(submitted, carol) -> None:
     validated = assessment_validate(assessment=submitted, user=carol)
 
     with pytest.raises(AssessmentLocked):

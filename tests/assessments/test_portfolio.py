@@ -19,7 +19,7 @@ from tests.conftest import answer_all, logged_in
 ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
 
 
-def _validate(assessment: Assessment, user) -> Assessment:  # type: ignore[no-untyped-def]
+def _validate(assessment: Assessment, user) -> Assessment:
     answer_all(assessment, user, ANSWERS)
     assessment.status = Assessment.Status.VALIDATED
     assessment.frozen_result = freeze(assessment)[1]
@@ -34,7 +34,7 @@ def _url(assessment: Assessment, **extra: str) -> str:
     return f"{reverse('portfolio')}?{query}"
 
 
-def test_the_advisor_sees_validated_scores_of_the_portfolio(assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
+def test_the_advisor_sees_validated_scores_of_the_portfolio(assessment, alice, carol) -> None:
     _validate(assessment, alice)
 
     page = logged_in(carol).get(_url(assessment)).content.decode()
@@ -44,7 +44,7 @@ def test_the_advisor_sees_validated_scores_of_the_portfolio(assessment, alice, c
     assert ">67<" in page and ">75<" in page and ">69<" in page
 
 
-def test_a_draft_shows_its_status_and_no_scores(assessment, alice, carol) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_shows_its_status_and_no_scores(assessment, alice, carol) -> None:
     answer_all(assessment, alice, ANSWERS)
 
     page = logged_in(carol).get(_url(assessment)).content.decode()
@@ -55,7 +55,7 @@ def test_a_draft_shows_its_status_and_no_scores(assessment, alice, carol) -> Non
 
 def test_an_outsider_sees_nothing_of_other_organisations(
     assessment, assessment_b, alice, charlie
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _validate(assessment, alice)
 
     client = logged_in(charlie)
@@ -66,13 +66,13 @@ def test_an_outsider_sees_nothing_of_other_organisations(
     assert "Bravo CERT" in page
 
 
-def test_the_official_sees_the_organisations_in_scope(assessment, alice, olivia) -> None:  # type: ignore[no-untyped-def]
+def test_the_official_sees_the_organisations_in_scope(assessment, alice, olivia) -> None:
     _validate(assessment, alice)
 
     assert "Alpha Agency" in logged_in(olivia).get(_url(assessment)).content.decode()
 
 
-def test_the_exports_neutralise_formulas_and_keep_numbers(assessment, alice, carol, org_a) -> None:  # type: ignore[no-untyped-def]
+def test_the_exports_neutralise_formulas_and_keep_numbers(assessment, alice, carol, org_a) -> None:
     Organisation.objects.filter(pk=org_a.pk).update(name="=HYPERLINK(1)")
     _validate(assessment, alice)
     client = logged_in(carol)
@@ -93,7 +93,7 @@ def test_the_exports_neutralise_formulas_and_keep_numbers(assessment, alice, car
 
 def test_the_portfolio_costs_the_same_queries_for_more_organisations(
     framework, cycle, assessment, alice, carol
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _validate(assessment, alice)
     client = logged_in(carol)
 
@@ -114,7 +114,7 @@ def test_the_portfolio_costs_the_same_queries_for_more_organisations(
     assert count() == few
 
 
-def test_the_portfolio_needs_a_login(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_portfolio_needs_a_login(client) -> None:
     response = client.get(reverse("portfolio"))
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -241,7 +241,7 @@ class _LabelCheck(HTMLParser):
         if tag == "label":
             self.label_depth += 1
             if a.get("for"):
-                self.label_for.add(a["for"])  # type: ignore[arg-type]
+                self.label_for.add(a["for"])
         elif tag in self.CONTROLS:
             kind = a.get("type", "text") if tag == "input" else tag
             if kind in {"hidden", "submit", "button"}:

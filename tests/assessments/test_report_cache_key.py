@@ -23,7 +23,7 @@ def _key(assessment: Assessment, tlp: str = "AMBER", language: str = "en") -> st
 
 
 @pytest.fixture
-def draft(assessment, alice):  # type: ignore[no-untyped-def]
+def draft(assessment, alice):
     answer_all(assessment, alice, FULL)
     return assessment
 
@@ -110,7 +110,9 @@ def test_the_organisation_changes_the_key(draft, org_a):
 
 
 def test_marking_and_language_change_the_key(draft):
-    assert len({_key(draft), _key(draft, tlp="RED"), _key(draft, language="fr")}) == 3
+    keys = {_key(draft), _key(draft, tlp="RED"), _key(draft, language="fr")}
+    keys.add(_key(draft, language="fr+ar"))  # a bilingual report is another file
+    assert len(keys) == 4
 
 
 def test_the_report_templates_change_the_key(draft, monkeypatch):

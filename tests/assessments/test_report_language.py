@@ -19,7 +19,7 @@ HEADINGS = ["Executive summary", "Domains", "Methodology"]
 
 
 @pytest.fixture
-def validated(assessment, alice, carol):  # type: ignore[no-untyped-def]
+def validated(assessment, alice, carol):
     answer_all(
         assessment, alice, {"GOV-01": "3", "GOV-02": "largely", "OPS-01": "yes", "OPS-02": "7"}
     )
@@ -58,3 +58,56 @@ def test_render_report_takes_a_language(validated, tmp_path):
     with translation.override("ar"):
         heading = translation.gettext("Executive summary")
     assert _squeezed(heading) in _squeezed(_text(out.read_bytes()))
+
+
+def test_a_bilingual_report_sets_the_second_language_beside_the_first(validated):
+    with translation.override("fr"):
+        french = translation.gettext("Executive summary")
+    with translation.override("ar"):
+        arabic = translation.gettext("Executive summary")
+    html = report_html(validated, tlp="AMBER", language="fr+ar")
+    assert '<html lang="fr" dir="ltr">' in html
+    assert 'lang="ar" dir="rtl"' in html, "the Arabic column keeps its own direction"
+    text = _squeezed(_text(render_pdf(html)[0]))
+    assert _squeezed(french) in text and _squeezed(arabic) in text
+    # The rest of the report stays in the first language only.
+    with translation.override("ar"):
+        methodology_ar = translation.gettext("Methodology")
+    assert _squeezed(methodology_ar) not in text
+
+
+def test_report_language_refuses_what_we_do_not_ship():
+    from assessments.reports.pdf import UnknownLanguage, report_language
+
+    assert report_language("fr", "ar") == "fr+ar"
+    assert report_language("fr", "fr") == "fr"
+    assert report_language("en-gb", None) == "en"
+    with pytest.raises(UnknownLanguage):
+        report_language("fr", "xx")
+
+
+def test_the_download_takes_a_second_language(validated, carol):
+    from django.urls import reverse
+
+    from tests.conftest import logged_in, read_body
+
+    client = logged_in(carol)
+    url = reverse("report_pdf", args=[validated.pk])
+    response = client.get(url, {"tlp": "AMBER", "also": "ar"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    with translation.override("ar"):
+        arabic = translation.gettext("Executive summary")
+    text = _squeezed(_text(read_body(response)))
+    assert _squeezed(arabic) in text and "Executivesummary" in text
+    refused = client.get(url, {"tlp": "AMBER", "also": "xx"})
+    assert refused.status_code == 400
+    assert b"not available" in refused.content
+
+
+def test_render_report_refuses_an_unknown_second_language(validated, tmp_path):
+    from django.core.management import CommandError
+
+    out = tmp_path / "report.pdf"
+    with pytest.raises(CommandError, match="unknown language"):
+        call_command("render_report", validated.pk, "-o", str(out), "--bilingual", "xx")
+    assert not out.exists()

@@ -38,13 +38,13 @@ MARKING = re.compile(r"TLP:[A-Z+]+")
 
 
 @pytest.fixture(autouse=True)
-def _own_report_cache(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _own_report_cache(settings, tmp_path: Path) -> None:
     # Test databases reuse primary keys, so no test may see another one's cached PDFs.
     settings.REPORT_CACHE_ROOT = tmp_path / "reports"
 
 
 @pytest.fixture
-def validated(assessment, alice, carol) -> Assessment:  # type: ignore[no-untyped-def]
+def validated(assessment, alice, carol) -> Assessment:
     answer_all(assessment, alice, ANSWERS)
     assessment_submit(assessment=assessment, user=alice)
     assessment_validate(assessment=assessment, user=carol)
@@ -222,7 +222,7 @@ def hostile_texts(url: str) -> dict[str, str]:
 _HOSTILE: dict[str, tuple[bytes, list[str]]] = {}
 
 
-def hostile_report(assessment: Assessment, alice, url: str) -> tuple[bytes, list[str]]:  # type: ignore[no-untyped-def]
+def hostile_report(assessment: Assessment, alice, url: str) -> tuple[bytes, list[str]]:
     """A draft with hostile text everywhere users type; (PDF, URLs the fetcher refused)."""
     if url not in _HOSTILE:
         texts = hostile_texts(url)
@@ -282,7 +282,7 @@ def test_the_attachment_check_sees_an_attachment() -> None:
     assert "/EmbeddedFile in the raw bytes" in found
 
 
-def test_hostile_text_embeds_no_file(assessment: Assessment, alice, server: Recorder) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_text_embeds_no_file(assessment: Assessment, alice, server: Recorder) -> None:
     pdf, refused = hostile_report(assessment, alice, server.url)
 
     assert embedded_files(pdf) == []
@@ -291,7 +291,7 @@ def test_hostile_text_embeds_no_file(assessment: Assessment, alice, server: Reco
     assert refused == []
 
 
-def test_hostile_text_contacts_no_server(assessment: Assessment, alice, server: Recorder) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_text_contacts_no_server(assessment: Assessment, alice, server: Recorder) -> None:
     hostile_report(assessment, alice, server.url)
 
     assert server.requests == []
@@ -311,7 +311,7 @@ def test_hostile_text_contacts_no_server(assessment: Assessment, alice, server: 
 )
 def test_hostile_text_is_printed_literally(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
+    alice,
     server: Recorder,
     key: str,
     fragment: str,
@@ -403,7 +403,7 @@ class Renders:
     html: list[str] = field(default_factory=list)
 
 
-def _count_renders(monkeypatch, *, real: bool) -> Renders:  # type: ignore[no-untyped-def]
+def _count_renders(monkeypatch, *, real: bool) -> Renders:
     renders = Renders()
     render: Callable[[str], tuple[bytes, list[str]]] = pdf_module.render_pdf
 
@@ -416,12 +416,12 @@ def _count_renders(monkeypatch, *, real: bool) -> Renders:  # type: ignore[no-un
 
 
 @pytest.fixture
-def renders(monkeypatch) -> Renders:  # type: ignore[no-untyped-def]
+def renders(monkeypatch) -> Renders:
     return _count_renders(monkeypatch, real=True)
 
 
 @pytest.fixture
-def stub_renders(monkeypatch) -> Renders:  # type: ignore[no-untyped-def]
+def stub_renders(monkeypatch) -> Renders:
     """Counts renders without rendering: these tests are about when, not what."""
     return _count_renders(monkeypatch, real=False)
 
@@ -449,7 +449,7 @@ def test_another_tlp_marking_renders_again(validated: Assessment, stub_renders: 
 
 def test_a_new_answer_on_a_draft_renders_again(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
+    alice,
     stub_renders: Renders,
 ) -> None:
     report_pdf(fresh(assessment), tlp="AMBER")
@@ -507,7 +507,7 @@ def test_members_advisers_and_officials_download_the_report(
         assert metadata.author == "Alpha Agency", name
 
 
-def test_an_outsider_gets_404(assessment: Assessment, charlie, stub_renders: Renders) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_gets_404(assessment: Assessment, charlie, stub_renders: Renders) -> None:
     response = logged_in(charlie).get(reverse("report_pdf", args=[assessment.pk]))
 
     assert response.status_code == 404
@@ -516,7 +516,7 @@ def test_an_outsider_gets_404(assessment: Assessment, charlie, stub_renders: Ren
 
 def test_an_unknown_tlp_marking_gets_400(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
+    alice,
     stub_renders: Renders,
 ) -> None:
     response = logged_in(alice).get(reverse("report_pdf", args=[assessment.pk]), {"tlp": "PURPLE"})
@@ -527,7 +527,7 @@ def test_an_unknown_tlp_marking_gets_400(
 
 def test_the_marking_is_read_in_any_case(
     assessment: Assessment,
-    alice,  # type: ignore[no-untyped-def]
+    alice,
     stub_renders: Renders,
 ) -> None:
     response = logged_in(alice).get(

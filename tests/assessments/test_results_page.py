@@ -28,7 +28,7 @@ def _peer_name(i: int) -> str:
 
 
 @pytest.fixture
-def frozen(framework, cycle, alice) -> dict:  # type: ignore[no-untyped-def]
+def frozen(framework, cycle, alice) -> dict:
     """A validated assessment's frozen result, computed the real way, to copy onto peers."""
     org = Organisation.objects.create(name="Template Org", country="GH", region="Africa")
     a = Assessment.objects.create(
@@ -45,7 +45,7 @@ def frozen(framework, cycle, alice) -> dict:  # type: ignore[no-untyped-def]
 
 def add_peers(
     framework, cycle, frozen: dict, n: int, *, start: int = 0, region: str = "Africa"
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """`n` validated peer assessments with spread-out frozen scores, in a few queries."""
     orgs = Organisation.objects.bulk_create(
         Organisation(
@@ -77,13 +77,13 @@ def add_peers(
     Assessment.objects.bulk_create(assessments)
 
 
-def release(framework, cycle) -> None:  # type: ignore[no-untyped-def]
+def release(framework, cycle) -> None:
     """Publish a round of peer statistics, as the administrator does."""
     peer_release_round(framework=framework, cycle=cycle)
 
 
 @pytest.fixture
-def answered(assessment, alice) -> Assessment:  # type: ignore[no-untyped-def]
+def answered(assessment, alice) -> Assessment:
     answer_all(assessment, alice, ANSWERS)
     return assessment
 

@@ -17,7 +17,7 @@ ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
 
 
 @pytest.fixture
-def submitted(assessment, alice) -> Assessment:  # type: ignore[no-untyped-def]
+def submitted(assessment, alice) -> Assessment:
     answer_all(assessment, alice, ANSWERS)
     return assessment_submit(assessment=assessment, user=alice)
 
@@ -26,7 +26,7 @@ def _q(assessment: Assessment, code: str) -> Question:
     return Question.objects.get(framework=assessment.framework, code=code)
 
 
-def _post(client, assessment, data):  # type: ignore[no-untyped-def]
+def _post(client, assessment, data):
     return client.post(reverse("review", args=[assessment.pk]), data)
 
 

@@ -32,7 +32,7 @@ def _domain_scores(result: dict) -> dict[str, float | None]:
 
 
 @pytest.fixture
-def answered(assessment, alice) -> Assessment:  # type: ignore[no-untyped-def]
+def answered(assessment, alice) -> Assessment:
     answer_all(assessment, alice, ANSWERS)
     return assessment
 

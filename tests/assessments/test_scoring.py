@@ -165,7 +165,7 @@ def test_it_does_not_score_or_count_a_question_of_an_unknown_kind() -> None:
 
 
 def test_it_ignores_values_of_the_wrong_type_without_raising() -> None:
-    odd = Answer(value=3)  # type: ignore[arg-type]
+    odd = Answer(value=3)
     for kind in ("maturity", "practice", "yes_no", "numeric", "text"):
         assert answer_score(q("X", kind), odd) is None
         assert not is_answered(q("X", kind), odd)

@@ -52,7 +52,7 @@ def test_seeding_without_frameworks_says_to_import_them_first(db, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker) -> Iterator[dict]:  # type: ignore[no-untyped-def]
+def seeded(django_db_setup, django_db_blocker) -> Iterator[dict]:
     with django_db_blocker.unblock():
         call_command("import_framework", str(FRAMEWORKS), stdout=io.StringIO())
         call_command("seed_demo", stdout=io.StringIO())

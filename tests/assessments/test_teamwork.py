@@ -17,7 +17,7 @@ from tests.conftest import answer, answer_all, logged_in
 ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
 
 
-def _domain(assessment, code: str) -> Domain:  # type: ignore[no-untyped-def]
+def _domain(assessment, code: str) -> Domain:
     return Domain.objects.get(framework=assessment.framework, code=code, parent__isnull=True)
 
 

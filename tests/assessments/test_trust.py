@@ -27,13 +27,13 @@ from tests.conftest import FIXTURES, answer_all
 FULL = {"GOV-01": "3", "GOV-02": "largely", "OPS-01": "yes", "OPS-02": "7", "OPS-03": "x"}
 
 
-def _validated(assessment: Assessment, user, answers=FULL) -> Assessment:  # type: ignore[no-untyped-def]
+def _validated(assessment: Assessment, user, answers=FULL) -> Assessment:
     answer_all(assessment, user, answers)
     assessment_submit(assessment=assessment, user=user)
     return assessment_validate(assessment=assessment, user=user)
 
 
-def _results_numbers(client, assessment: Assessment) -> dict:  # type: ignore[no-untyped-def]
+def _results_numbers(client, assessment: Assessment) -> dict:
     context = client.get(reverse("results", args=[assessment.pk])).context
     return {
         "overall": context["result"].overall_score,
@@ -162,7 +162,7 @@ def test_the_review_page_asks_for_the_reason_and_keeps_the_assessment_submitted(
 # --- peer releases -------------------------------------------------------------------------
 
 
-def _peers(framework, cycle, scores: list[float], *, region: str = "Africa") -> list[Assessment]:  # type: ignore[no-untyped-def]
+def _peers(framework, cycle, scores: list[float], *, region: str = "Africa") -> list[Assessment]:
     created = []
     for i, score in enumerate(scores):
         org = Organisation.objects.create(name=f"Peer {region} {i}", country="SN", region=region)
@@ -179,7 +179,7 @@ def _peers(framework, cycle, scores: list[float], *, region: str = "Africa") -> 
     return created
 
 
-def _peer_view(client, assessment: Assessment) -> tuple:  # type: ignore[no-untyped-def]
+def _peer_view(client, assessment: Assessment) -> tuple:
     """What the results page says about peers: released numbers and the position."""
     context = client.get(reverse("results", args=[assessment.pk])).context
     group = context["group"]
@@ -253,7 +253,7 @@ def test_every_released_statistic_has_the_documented_privacy_loss():
     for alpha in peers.QUANTILES:
         measurement = peers.quantile_measurement(alpha, 1.0)
         # One organisation added or removed: ε <= 1 (the OpenDP privacy map).
-        assert measurement.map(1) <= 1.0 + 1e-9  # type: ignore[attr-defined]
+        assert measurement.map(1) <= 1.0 + 1e-9
     assert peers.release_epsilon(7, 1.0) == 21.0
 
 

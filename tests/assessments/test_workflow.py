@@ -37,18 +37,18 @@ def _refresh(assessment: Assessment) -> Assessment:
 
 
 @pytest.fixture
-def submitted(assessment, alice):  # type: ignore[no-untyped-def]
+def submitted(assessment, alice):
     answer_all(assessment, alice, REQUIRED)
     assessment.status = Assessment.Status.SUBMITTED
     assessment.save(update_fields=["status"])
     return assessment
 
 
-def _submit(client, assessment: Assessment):  # type: ignore[no-untyped-def]
+def _submit(client, assessment: Assessment):
     return client.post(reverse("submit", args=[assessment.pk]))
 
 
-def _review(client, assessment: Assessment, decision: str, note: str = ""):  # type: ignore[no-untyped-def]
+def _review(client, assessment: Assessment, decision: str, note: str = ""):
     return client.post(
         reverse("review", args=[assessment.pk]),
         {"decision": decision, "note": note, "confirm": "1"},
@@ -115,7 +115,7 @@ LOCKED = [Assessment.Status.SUBMITTED, Assessment.Status.VALIDATED]
 
 
 @pytest.fixture(params=LOCKED)
-def locked(request, submitted):  # type: ignore[no-untyped-def]
+def locked(request, submitted):
     submitted.status = request.param
     submitted.save(update_fields=["status"])
     return submitted
@@ -297,7 +297,7 @@ def test_a_validated_assessment_cannot_be_returned_or_validated_again(client, ca
 
 
 @pytest.fixture
-def revision_2(framework, tmp_path) -> Framework:  # type: ignore[no-untyped-def]
+def revision_2(framework, tmp_path) -> Framework:
     text = (FIXTURES / "mini.yaml").read_text(encoding="utf-8")
     changed = text.replace('version: "1.0"', 'version: "1.1"').replace(
         "Is there a strategy?", "Is there a published strategy?"

@@ -20,17 +20,17 @@ from tests.conftest import PASSWORD, member
 
 
 @pytest.fixture
-def respondent(org_a):  # type: ignore[no-untyped-def]
+def respondent(org_a):
     return member("respondent", org_a, Membership.Role.RESPONDENT)
 
 
 @pytest.fixture
-def coordinator(org_a):  # type: ignore[no-untyped-def]
+def coordinator(org_a):
     return member("coordinator", org_a, Membership.Role.COORDINATOR)
 
 
 @pytest.fixture
-def assessment(  # type: ignore[no-untyped-def]
+def assessment(
     framework: Framework, cycle: Cycle, org_a: Organisation, coordinator, respondent
 ) -> Assessment:
     return assessment_start(organisation=org_a, framework=framework, cycle=cycle, user=coordinator)
@@ -43,7 +43,7 @@ def questions(framework: Framework) -> dict[str, Question]:
 
 
 @pytest.fixture
-def questionnaire_url(live_server, assessment: Assessment) -> Callable[[str], str]:  # type: ignore[no-untyped-def]
+def questionnaire_url(live_server, assessment: Assessment) -> Callable[[str], str]:
     """The absolute address of one domain's questionnaire page, by domain code."""
 
     def url(domain_code: str) -> str:
@@ -55,7 +55,7 @@ def questionnaire_url(live_server, assessment: Assessment) -> Callable[[str], st
     return url
 
 
-def log_in(page: Page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page: Page, live_server, username: str) -> None:
     """Log in through the real form and wait until the home page is shown.
 
     Advisors and officials must use a second factor: they get TOTP before logging in
@@ -84,7 +84,7 @@ def log_in(page: Page, live_server, username: str) -> None:  # type: ignore[no-u
     expect(page).to_have_url(live_server.url + reverse("home"))
 
 
-def _enrolled_if_required(username: str):  # type: ignore[no-untyped-def]
+def _enrolled_if_required(username: str):
     """The user, given TOTP, when they must use a second factor; None otherwise."""
     from django.contrib.auth import get_user_model
 
@@ -99,12 +99,12 @@ def _enrolled_if_required(username: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:  # type: ignore[no-untyped-def]
+def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
     """A page in a fresh browser context, logged in as `username`; closed after the test."""
     contexts: list[BrowserContext] = []
 
     def make(username: str, **context_args: object) -> Page:
-        context = browser.new_context(**context_args)  # type: ignore[arg-type]
+        context = browser.new_context(**context_args)
         contexts.append(context)
         page = context.new_page()
         log_in(page, live_server, username)

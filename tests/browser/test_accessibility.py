@@ -71,7 +71,7 @@ def sideways_overflow(page: Page) -> int:
 
 
 @pytest.fixture
-def world(framework, cycle, org_a, coordinator, respondent):  # type: ignore[no-untyped-def]
+def world(framework, cycle, org_a, coordinator, respondent):
     advisor = _user("advisor")
     AdvisorAssignment.objects.create(advisor=advisor, organisation=org_a)
     official = _user("official")
@@ -96,7 +96,7 @@ def world(framework, cycle, org_a, coordinator, respondent):  # type: ignore[no-
 
 def test_every_page_for_every_role_has_no_axe_violations_and_fits_a_phone(
     new_page: Callable[..., Page], browser, live_server, world, framework
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     now: Assessment = world["now"]
     gov = Domain.objects.get(framework=framework, code="GOV", parent__isnull=True)
     url = lambda name, *args: reverse(name, args=args)  # noqa: E731

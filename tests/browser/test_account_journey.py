@@ -61,7 +61,7 @@ def link_from_last_mail(pattern: str) -> str:
 
 def test_an_invited_advisor_sets_a_password_enrols_totp_and_resets_the_password(
     browser: Browser, live_server, root, org_a
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     base = live_server.url
     root.email = "root@example.org"
     root.save()
@@ -135,7 +135,7 @@ def test_an_invited_advisor_sets_a_password_enrols_totp_and_resets_the_password(
     page.context.close()
 
 
-def test_five_wrong_passwords_show_the_lockout_page(browser: Browser, live_server, bob) -> None:  # type: ignore[no-untyped-def]
+def test_five_wrong_passwords_show_the_lockout_page(browser: Browser, live_server, bob) -> None:
     from django.conf import settings
 
     page = browser.new_context().new_page()

@@ -32,7 +32,7 @@ ON_PAGE = {
 
 
 @pytest.fixture
-def pages(framework, cycle, org_a, coordinator):  # type: ignore[no-untyped-def]
+def pages(framework, cycle, org_a, coordinator):
     advisor = _user("advisor")
     AdvisorAssignment.objects.create(advisor=advisor, organisation=org_a)
     earlier = Cycle.objects.create(
@@ -64,7 +64,7 @@ def pages(framework, cycle, org_a, coordinator):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_main_pages_speak_the_readers_language(
     new_page: Callable[..., Page], live_server, pages, language
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with translation.override(language):
         local = {s: translation.gettext(s) for s in EVERYWHERE + sum(ON_PAGE.values(), [])}
     untranslated = [s for s, t in local.items() if s == t]

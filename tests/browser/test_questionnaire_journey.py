@@ -25,11 +25,11 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def card(page: Page, question: Question):  # type: ignore[no-untyped-def]
+def card(page: Page, question: Question):
     return page.locator(f"#q-{question.pk}")
 
 
-def status(page: Page, question: Question):  # type: ignore[no-untyped-def]
+def status(page: Page, question: Question):
     return page.locator(f"#status-{question.pk}")
 
 
@@ -38,7 +38,7 @@ def choose(page: Page, question: Question, label: str) -> None:
     card(page, question).locator("label.level-option", has_text=label).click()
 
 
-def option(page: Page, question: Question, label: str):  # type: ignore[no-untyped-def]
+def option(page: Page, question: Question, label: str):
     return card(page, question).get_by_label(label)
 
 

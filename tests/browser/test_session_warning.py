@@ -23,7 +23,7 @@ def expire_server_session(page: Page) -> None:
 
 def test_the_questionnaire_warns_before_the_timeout_and_keeps_the_typed_text(
     new_page, questionnaire_url, questions
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     page = new_page("respondent")
     page.clock.install()
     page.goto(questionnaire_url("OPS"))

@@ -22,7 +22,7 @@ ANSWERS = {"GOV-01": "3", "GOV-02": "fully", "OPS-01": "yes", "OPS-02": "7"}
 
 
 @pytest.fixture
-def advisor(org_a):  # type: ignore[no-untyped-def]
+def advisor(org_a):
     user = _user("advisor")
     AdvisorAssignment.objects.create(advisor=user, organisation=org_a)
     return user

@@ -53,7 +53,7 @@ def test_a_filled_workbook_is_previewed_and_only_the_confirmed_rows_are_applied(
     assert stored == {"GOV-01": "4", "OPS-01": "yes"}
 
 
-def test_a_user_creates_a_token_and_sees_it_once(new_page, live_server, assessment) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_creates_a_token_and_sees_it_once(new_page, live_server, assessment) -> None:
     page = new_page("respondent")
     page.goto(live_server.url + reverse("profile"))
     page.get_by_label("Name (what the token is for)").fill("Dashboard")

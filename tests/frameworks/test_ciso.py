@@ -29,7 +29,7 @@ def _import(path: Path) -> str:
     return out.getvalue()
 
 
-def _mapped(name: str, change=None):  # type: ignore[no-untyped-def]
+def _mapped(name: str, change=None):
     data = yaml.safe_load((CISO / name).read_text(encoding="utf-8"))
     if change is not None:
         change(data)
@@ -123,7 +123,7 @@ def test_five_score_answers_are_scored_on_the_maturity_scale(db, cycle, org_a, a
 
 
 def test_a_library_without_any_score_gets_practice_questions(db):
-    def unscore(data):  # type: ignore[no-untyped-def]
+    def unscore(data):
         for node in _nodes(data):
             for q in (node.get("questions") or {}).values():
                 for c in q.get("choices", []):
@@ -136,7 +136,7 @@ def test_a_library_without_any_score_gets_practice_questions(db):
 
 
 def test_other_score_counts_become_scored_choices(db):
-    def four_scores(data):  # type: ignore[no-untyped-def]
+    def four_scores(data):
         fw = data["objects"]["framework"]
         fw["scores_definition"] = fw["scores_definition"][1:]
         fw["min_score"] = 1

@@ -16,14 +16,14 @@ FIRST_EDITION = STRATEGY.parents[1] / "first-edition" / "national-strategy.yaml"
 
 
 @pytest.fixture
-def strategy(db) -> Framework:  # type: ignore[no-untyped-def]
+def strategy(db) -> Framework:
     frameworks_import(loaded=[load_file(STRATEGY)])
     return Framework.objects.get(key="national-strategy")
 
 
 def test_the_questionnaire_shows_the_framework_in_the_users_language(
     client, strategy, cycle, org_a, bob, alice
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assessment = assessment_start(organisation=org_a, framework=strategy, cycle=cycle, user=alice)
     question = Question.objects.get(framework=strategy, code="GOV-01")
     french = strategy.translations["fr"]["questions"]["GOV-01"]["text"]
@@ -37,7 +37,7 @@ def test_the_questionnaire_shows_the_framework_in_the_users_language(
     assert question.text in in_english and french not in in_english
 
 
-def test_a_text_the_translation_leaves_out_stays_in_the_original_language(client, db, bob) -> None:  # type: ignore[no-untyped-def]
+def test_a_text_the_translation_leaves_out_stays_in_the_original_language(client, db, bob) -> None:
     frameworks_import(loaded=[load_file(FIRST_EDITION)])
     strategy = Framework.objects.get(key="national-strategy")
     question = Question.objects.get(framework=strategy, code="GOV-01")

@@ -44,11 +44,11 @@ def _dump(path: Path, data: Data, **options: object) -> Path:
 
 
 def _question(data: Data, domain: int, index: int) -> dict:
-    return data["domains"][domain]["questions"][index]  # type: ignore[index]
+    return data["domains"][domain]["questions"][index]
 
 
 def _sub_question(data: Data, index: int) -> dict:
-    return data["domains"][1]["subdomains"][0]["questions"][index]  # type: ignore[index]
+    return data["domains"][1]["subdomains"][0]["questions"][index]
 
 
 def _import(*paths: Path | str, dry_run: bool = False) -> str:
@@ -148,7 +148,7 @@ def test_it_stores_nothing_when_storing_a_later_file_fails(
     real_bulk_create = Question.objects.bulk_create
     calls = []
 
-    def failing_on_the_second_file(objs: list[Question], *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def failing_on_the_second_file(objs: list[Question], *args: object, **kwargs: object):
         calls.append(objs)
         if len(calls) == 2:
             raise RuntimeError("disk full")

@@ -57,7 +57,7 @@ def test_the_list_requires_login(client: Client, framework: Framework) -> None:
 
 def test_the_list_shows_each_framework_with_its_version_and_question_count(
     client: Client, alice, framework: Framework, other: Framework
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(alice)
 
     html = client.get(reverse("framework_list")).content.decode()
@@ -74,7 +74,7 @@ def test_the_list_shows_each_framework_with_its_version_and_question_count(
 
 def test_the_list_shows_only_the_latest_revision_of_a_framework(
     client: Client, alice, tmp_path: Path, framework: Framework
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     latest = _import_variant(tmp_path, "mini.yaml", version="1.1")
     client.force_login(alice)
 
@@ -98,7 +98,7 @@ def test_the_detail_page_requires_login(client: Client, framework: Framework) ->
 
 def test_the_detail_page_shows_every_domain_and_question_code(
     client: Client, alice, framework: Framework
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(alice)
 
     response = client.get(reverse("framework_detail", args=["mini"]))
@@ -115,7 +115,7 @@ def test_the_detail_page_shows_every_domain_and_question_code(
 @pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.yaml")))
 def test_the_detail_page_of_a_shipped_framework_shows_every_domain_and_question_code(
     client: Client, alice, shipped: dict[str, LoadedFramework], name: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     loaded = shipped[name]
     frameworks_import(loaded=[loaded])
     client.force_login(alice)
@@ -130,7 +130,7 @@ def test_the_detail_page_of_a_shipped_framework_shows_every_domain_and_question_
             assert f"<code>{question.code}</code>" in html
 
 
-def test_an_unknown_framework_gives_404(client: Client, alice, framework: Framework) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_framework_gives_404(client: Client, alice, framework: Framework) -> None:
     client.force_login(alice)
 
     assert client.get(reverse("framework_detail", args=["no-such-framework"])).status_code == 404
@@ -140,7 +140,7 @@ def test_an_unknown_framework_gives_404(client: Client, alice, framework: Framew
 
 def test_an_old_revision_stays_reachable(
     client: Client, alice, tmp_path: Path, framework: Framework
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _import_variant(tmp_path, "mini.yaml", version="1.1", name="Mini framework, revised")
     client.force_login(alice)
     old_url = reverse("framework_revision", args=["mini", 1])
@@ -161,7 +161,7 @@ def test_an_old_revision_stays_reachable(
 # --- the admin ----------------------------------------------------------------------------
 
 
-def test_the_admin_lists_frameworks(client: Client, root, framework: Framework) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_lists_frameworks(client: Client, root, framework: Framework) -> None:
     client.force_login(root)
 
     changelist = client.get(reverse("admin:frameworks_framework_changelist"))
@@ -173,7 +173,7 @@ def test_the_admin_lists_frameworks(client: Client, root, framework: Framework) 
     assert "GOV" in view.content.decode()
 
 
-def test_the_admin_cannot_add_a_framework_or_question(client: Client, root, db: None) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_cannot_add_a_framework_or_question(client: Client, root, db: None) -> None:
     client.force_login(root)
 
     assert client.get(reverse("admin:frameworks_framework_add")).status_code == 403
@@ -182,7 +182,7 @@ def test_the_admin_cannot_add_a_framework_or_question(client: Client, root, db: 
     assert Framework.objects.count() == 0
 
 
-def test_the_admin_cannot_change_a_framework(client: Client, root, framework: Framework) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_cannot_change_a_framework(client: Client, root, framework: Framework) -> None:
     client.force_login(root)
     url = reverse("admin:frameworks_framework_change", args=[framework.pk])
     page = client.get(url)
@@ -196,7 +196,7 @@ def test_the_admin_cannot_change_a_framework(client: Client, root, framework: Fr
     assert (framework.name, framework.key, framework.version) == ("Mini framework", "mini", "1.0")
 
 
-def test_the_admin_cannot_change_a_question(client: Client, root, framework: Framework) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_cannot_change_a_question(client: Client, root, framework: Framework) -> None:
     client.force_login(root)
     question = framework.questions.get(code="GOV-01")
 
@@ -209,7 +209,7 @@ def test_the_admin_cannot_change_a_question(client: Client, root, framework: Fra
     assert question.text == "Is there a strategy?"
 
 
-def test_the_admin_cannot_delete_a_framework(client: Client, root, framework: Framework) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_cannot_delete_a_framework(client: Client, root, framework: Framework) -> None:
     client.force_login(root)
     url = reverse("admin:frameworks_framework_delete", args=[framework.pk])
 

@@ -20,23 +20,23 @@ ANSWERS = {"GOV-01": "3", "GOV-02": "largely", "OPS-01": "yes", "OPS-02": "7"}
 SEE_A = ["alice", "bob", "carol", "olivia", "root"]
 
 
-def bearer(user) -> Client:  # type: ignore[no-untyped-def]
+def bearer(user) -> Client:
     _token, text = token_create(user=user, name="script", days=30)
     return Client(headers={"Authorization": f"Bearer {text}"})
 
 
-def get(client: Client, path: str, **params: object):  # type: ignore[no-untyped-def]
+def get(client: Client, path: str, **params: object):
     return client.get(f"/api/v1{path}", params)
 
 
 @pytest.fixture
-def data(cast, assessment, assessment_b, alice, carol):  # type: ignore[no-untyped-def]
+def data(cast, assessment, assessment_b, alice, carol):
     answer_all(assessment, alice, ANSWERS)
     answer(assessment, alice, "OPS-03", "secret of A")
     return {"a": assessment, "b": assessment_b}
 
 
-def endpoints(data) -> list[str]:  # type: ignore[no-untyped-def]
+def endpoints(data) -> list[str]:
     a = data["a"]
     return [
         f"/assessments/{a.pk}",
@@ -181,7 +181,7 @@ def test_the_api_is_read_only(cast, data):
     assert response.status_code == 405
 
 
-def _many(framework, cycle, user, n: int) -> None:  # type: ignore[no-untyped-def]
+def _many(framework, cycle, user, n: int) -> None:
     for i in range(n):
         org = Organisation.objects.create(
             name=f"Org {cycle.name} {i:03d}", country="FR", region="Europe", org_type="agency"

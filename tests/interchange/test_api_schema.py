@@ -27,7 +27,7 @@ APP = get_wsgi_application()
 
 
 @pytest.fixture
-def token(db, cast, assessment, assessment_b, alice, peer_groups):  # type: ignore[no-untyped-def]
+def token(db, cast, assessment, assessment_b, alice, peer_groups):
     answer(assessment, alice, "GOV-01", "3")
     # Calling the WSGI app directly sends `request_started` and `request_finished`, whose
     # `close_old_connections` would drop the connection inside the test's transaction
@@ -48,7 +48,7 @@ def token(db, cast, assessment, assessment_b, alice, peer_groups):  # type: igno
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
 )
-def test_the_api_honours_its_schema(case, token):  # type: ignore[no-untyped-def]
+def test_the_api_honours_its_schema(case, token):
     response = case.call(app=APP, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code < 500, response.text
     # Auth is tested in test_api.py; with two accepted schemes (token or session),

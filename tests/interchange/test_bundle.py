@@ -86,7 +86,7 @@ def _wipe(assessment: Assessment) -> None:
 
 
 @pytest.fixture
-def rich(assessment, alice, carol) -> Assessment:  # type: ignore[no-untyped-def]
+def rich(assessment, alice, carol) -> Assessment:
     answer_all(assessment, alice, ANSWERS)
     answer(
         assessment,
@@ -159,7 +159,7 @@ def test_an_existing_framework_revision_is_reused(rich, org_b):
     assert Framework.objects.count() == 1
 
 
-def _tamper(content: bytes, name: str, change) -> bytes:  # type: ignore[no-untyped-def]
+def _tamper(content: bytes, name: str, change) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:

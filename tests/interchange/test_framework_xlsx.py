@@ -61,7 +61,7 @@ def test_text_that_looks_like_a_formula_stays_literal_text():
     assert read_workbook(content) == spec
 
 
-def _edited(change) -> bytes:  # type: ignore[no-untyped-def]
+def _edited(change) -> bytes:
     spec = load_file(FIXTURES / "mini.yaml").spec
     workbook = load_workbook(io.BytesIO(write_workbook(spec)))
     change(workbook)
@@ -71,7 +71,7 @@ def _edited(change) -> bytes:  # type: ignore[no-untyped-def]
 
 
 def test_a_bad_kind_is_named_by_sheet_row_and_column():
-    def change(wb):  # type: ignore[no-untyped-def]
+    def change(wb):
         wb["Questions"]["D3"] = "maybe"
 
     with pytest.raises(WorkbookError) as caught:
@@ -82,7 +82,7 @@ def test_a_bad_kind_is_named_by_sheet_row_and_column():
 
 
 def test_a_weight_that_is_not_a_number_is_named():
-    def change(wb):  # type: ignore[no-untyped-def]
+    def change(wb):
         wb["Questions"]["E2"] = "heavy"
 
     with pytest.raises(
@@ -92,7 +92,7 @@ def test_a_weight_that_is_not_a_number_is_named():
 
 
 def test_a_missing_level_descriptor_is_named():
-    def change(wb):  # type: ignore[no-untyped-def]
+    def change(wb):
         wb["Questions"]["N2"] = None  # level_5 of GOV-01
 
     with pytest.raises(WorkbookError, match="sheet 'Questions', row 2, column 'level_1'.*5 level"):
@@ -100,7 +100,7 @@ def test_a_missing_level_descriptor_is_named():
 
 
 def test_a_question_in_an_unknown_section_is_named():
-    def change(wb):  # type: ignore[no-untyped-def]
+    def change(wb):
         wb["Questions"]["A4"] = "NOPE"
 
     with pytest.raises(WorkbookError, match="sheet 'Questions', row 4, column 'section'"):
@@ -108,7 +108,7 @@ def test_a_question_in_an_unknown_section_is_named():
 
 
 def test_a_bad_domain_weight_is_named():
-    def change(wb):  # type: ignore[no-untyped-def]
+    def change(wb):
         wb["Domains"]["E2"] = -1
 
     with pytest.raises(WorkbookError, match="sheet 'Domains', row 2, column 'weight'"):
@@ -116,7 +116,7 @@ def test_a_bad_domain_weight_is_named():
 
 
 def test_a_missing_sheet_is_named():
-    def change(wb):  # type: ignore[no-untyped-def]
+    def change(wb):
         del wb["Scale"]
 
     with pytest.raises(WorkbookError, match="sheet 'Scale': missing"):
@@ -134,7 +134,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
 
 
 def test_a_translator_fills_a_new_language_sheet():
-    def change(wb):  # type: ignore[no-untyped-def]
+    def change(wb):
         sheet = wb.create_sheet("i18n-fr")
         sheet.append(["object", "code", "field", "original", "translation"])
         sheet.append(

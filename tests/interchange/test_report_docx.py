@@ -29,7 +29,7 @@ def text_of(content: bytes) -> str:
 
 
 @pytest.fixture
-def validated(assessment, alice, carol) -> Assessment:  # type: ignore[no-untyped-def]
+def validated(assessment, alice, carol) -> Assessment:
     answer_all(assessment, alice, ANSWERS)
     answer(assessment, alice, "OPS-03", "=cmd|' /C calc'!A0", comment="Our <b>note</b>")
     assessment_submit(assessment=assessment, user=alice)

@@ -21,7 +21,7 @@ from interchange.workbook import (
 from tests.conftest import answer, logged_in
 
 
-def _rows(content: bytes) -> dict[str, tuple]:  # type: ignore[type-arg]
+def _rows(content: bytes) -> dict[str, tuple]:
     wb = load_workbook(io.BytesIO(content))
     found = {}
     for sheet in wb.worksheets:
@@ -45,7 +45,7 @@ def _fill(content: bytes, cells: dict[str, dict[str, object]]) -> bytes:
     return out.getvalue()
 
 
-def _state(assessment: Assessment) -> list[tuple]:  # type: ignore[type-arg]
+def _state(assessment: Assessment) -> list[tuple]:
     return sorted(
         Response.objects.filter(assessment=assessment).values_list(
             "question__code", "value", "not_applicable", "comment", "version"

@@ -8,17 +8,17 @@ from tests.ops.tasks import DATABASE_TASKS, run_queued_tasks
 
 
 @pytest.fixture
-def queue(settings):  # type: ignore[no-untyped-def]
+def queue(settings):
     settings.TASKS = DATABASE_TASKS
 
 
-def _url(assessment, fmt: str) -> str:  # type: ignore[no-untyped-def]
+def _url(assessment, fmt: str) -> str:
     return f"{reverse('portfolio')}?framework=mini&cycle={assessment.cycle_id}&format={fmt}"
 
 
 def test_a_portfolio_export_is_built_by_the_worker_and_offered_to_whoever_asked(
     queue, assessment, carol, charlie
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = logged_in(carol)
     asked = client.get(_url(assessment, "csv"))
     assert asked.status_code == 302
@@ -39,7 +39,7 @@ def test_a_portfolio_export_is_built_by_the_worker_and_offered_to_whoever_asked(
     assert "Alpha Agency" in read_body(download).decode("utf-8-sig")
 
 
-def test_without_a_worker_the_export_comes_at_once(assessment, carol) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_worker_the_export_comes_at_once(assessment, carol) -> None:
     response = logged_in(carol).get(_url(assessment, "xlsx"))
 
     assert response.status_code == 200

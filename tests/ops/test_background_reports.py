@@ -12,11 +12,11 @@ from tests.ops.tasks import DATABASE_TASKS, run_queued_tasks
 
 
 @pytest.fixture
-def queue(settings):  # type: ignore[no-untyped-def]
+def queue(settings):
     settings.TASKS = DATABASE_TASKS
 
 
-def test_the_results_page_asks_for_the_report_through_htmx(queue, assessment, alice) -> None:  # type: ignore[no-untyped-def]
+def test_the_results_page_asks_for_the_report_through_htmx(queue, assessment, alice) -> None:
     page = logged_in(alice).get(reverse("results", args=[assessment.pk])).content.decode()
 
     assert f'hx-get="{reverse("report_status", args=[assessment.pk])}"' in page
@@ -25,7 +25,7 @@ def test_the_results_page_asks_for_the_report_through_htmx(queue, assessment, al
 
 def test_an_uncached_report_is_queued_once_and_offered_when_the_worker_is_done(
     queue, assessment, alice
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = logged_in(alice)
     download = reverse("report_pdf", args=[assessment.pk])
     status = reverse("report_status", args=[assessment.pk])
@@ -53,7 +53,7 @@ def test_an_uncached_report_is_queued_once_and_offered_when_the_worker_is_done(
 
 def test_another_user_cannot_poll_a_report_of_an_organisation_they_do_not_see(
     queue, assessment, charlie
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = logged_in(charlie).get(reverse("report_status", args=[assessment.pk]))
 
     assert response.status_code == 404
@@ -62,7 +62,7 @@ def test_another_user_cannot_poll_a_report_of_an_organisation_they_do_not_see(
 
 def test_validation_queues_the_default_report(
     queue, assessment, alice, carol, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     answer_all(assessment, alice, ANSWERS)
     assessment_submit(assessment=assessment, user=alice)
     with django_capture_on_commit_callbacks(execute=True):
@@ -74,7 +74,7 @@ def test_validation_queues_the_default_report(
 
 def test_a_render_over_its_time_limit_fails_with_a_clear_message_and_can_be_retried(
     queue, settings, assessment, alice
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.REPORT_RENDER_TIMEOUT = 0.01  # no Python starts that fast
     client = logged_in(alice)
     status = reverse("report_status", args=[assessment.pk])
@@ -91,7 +91,7 @@ def test_a_render_over_its_time_limit_fails_with_a_clear_message_and_can_be_retr
     assert DBTaskResult.objects.filter(status="READY").count() == 1
 
 
-def test_a_render_over_its_memory_limit_fails(queue, settings, assessment, alice) -> None:  # type: ignore[no-untyped-def]
+def test_a_render_over_its_memory_limit_fails(queue, settings, assessment, alice) -> None:
     settings.REPORT_RENDER_MAX_MB = 64
     logged_in(alice).get(reverse("report_status", args=[assessment.pk]))
 

@@ -44,7 +44,7 @@ QUERIES = {
 }
 
 
-def snapshot(fetch) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+def snapshot(fetch) -> dict[str, list[tuple]]:
     return {key: [tuple(row) for row in fetch(sql)] for key, sql in QUERIES.items()}
 
 
@@ -55,7 +55,7 @@ def _django_fetch(sql: str) -> list[tuple]:
 
 
 @pytest.fixture
-def data(assessment, assessment_b, alice, charlie, settings, tmp_path):  # type: ignore[no-untyped-def]
+def data(assessment, assessment_b, alice, charlie, settings, tmp_path):
     """Two organisations' assessments with answers, evidence files and audit events."""
     answer_all(assessment, alice, ANSWERS)
     answer_all(assessment_b, charlie, {"GOV-01": "2"})
@@ -132,7 +132,7 @@ def _restore_in_a_new_process(env: dict[str, str], source: Path) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_the_restore_drill_finds_every_organisation_assessment_answer_evidence_and_event(
     data, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     backup_dir = tmp_path / "backup"
     call_command("backup", "-o", str(backup_dir), stdout=io.StringIO())
     manifest = json.loads((backup_dir / MANIFEST).read_text())
@@ -156,7 +156,7 @@ def test_the_restore_drill_finds_every_organisation_assessment_answer_evidence_a
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_of_an_older_release_is_migrated_on_restore(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_of_an_older_release_is_migrated_on_restore(data, tmp_path) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the older release is simulated on the SQLite file")
     backup_dir = tmp_path / "backup"
@@ -183,7 +183,7 @@ def test_a_backup_of_an_older_release_is_migrated_on_restore(data, tmp_path) -> 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_restore_refuses_a_damaged_backup(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_restore_refuses_a_damaged_backup(data, tmp_path) -> None:
     backup_dir = tmp_path / "backup"
     call_command("backup", "-o", str(backup_dir), stdout=io.StringIO())
     evidence_file = next((backup_dir / "evidence").iterdir())
@@ -194,7 +194,7 @@ def test_restore_refuses_a_damaged_backup(data, tmp_path) -> None:  # type: igno
 
 
 @pytest.mark.django_db(transaction=True)
-def test_restore_refuses_a_database_that_is_not_empty(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_restore_refuses_a_database_that_is_not_empty(data, tmp_path) -> None:
     backup_dir = tmp_path / "backup"
     call_command("backup", "-o", str(backup_dir), stdout=io.StringIO())
 
@@ -203,7 +203,7 @@ def test_restore_refuses_a_database_that_is_not_empty(data, tmp_path) -> None:  
     assert Organisation.objects.count() == 2  # nothing changed
 
 
-def test_backup_refuses_a_folder_that_is_not_empty(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_refuses_a_folder_that_is_not_empty(db, tmp_path) -> None:
     (tmp_path / "old.txt").write_text("x")
 
     with pytest.raises(CommandError, match="not empty"):
@@ -211,7 +211,7 @@ def test_backup_refuses_a_folder_that_is_not_empty(db, tmp_path) -> None:  # typ
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_fails_loudly_when_an_evidence_file_is_missing(data, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_fails_loudly_when_an_evidence_file_is_missing(data, settings, tmp_path) -> None:
     for file in Path(settings.EVIDENCE_ROOT).iterdir():
         file.unlink()
 

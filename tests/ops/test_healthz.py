@@ -16,7 +16,7 @@ from ops.models import WorkerHeartbeat
 from tests.ops.tasks import DATABASE_TASKS
 
 
-def test_healthz_answers_ok_without_a_login_when_tasks_run_in_the_request(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_answers_ok_without_a_login_when_tasks_run_in_the_request(client, db) -> None:
     response = client.get("/healthz")
 
     assert response.status_code == 200
@@ -28,7 +28,7 @@ def test_healthz_answers_ok_without_a_login_when_tasks_run_in_the_request(client
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_healthz_fails_when_no_worker_has_beaten_recently(client, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_fails_when_no_worker_has_beaten_recently(client, db, settings) -> None:
     settings.TASKS = DATABASE_TASKS
 
     assert client.get(reverse("healthz")).status_code == 503
@@ -48,7 +48,7 @@ def test_healthz_fails_when_no_worker_has_beaten_recently(client, db, settings) 
     assert fresh.json()["checks"]["worker"]["last_heartbeat_seconds_ago"] < 5
 
 
-def test_healthz_fails_when_migrations_are_pending(client, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_fails_when_migrations_are_pending(client, db, monkeypatch) -> None:
     monkeypatch.setattr(health, "_migrations_applied", False)
     monkeypatch.setattr(
         health.MigrationExecutor, "migration_plan", lambda self, targets: [("pending", False)]
@@ -60,7 +60,7 @@ def test_healthz_fails_when_migrations_are_pending(client, db, monkeypatch) -> N
     assert response.json()["checks"]["migrations"] == {"ok": False, "pending": 1}
 
 
-def test_healthz_fails_when_the_database_does_not_answer(client, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_fails_when_the_database_does_not_answer(client, db, monkeypatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise DatabaseError("connection refused")
 
@@ -74,7 +74,7 @@ def test_healthz_fails_when_the_database_does_not_answer(client, db, monkeypatch
 
 def test_every_response_carries_a_request_id_and_keeps_a_sane_one_from_the_proxy(
     client, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     generated = client.get("/healthz")["X-Request-ID"]
     kept = client.get("/healthz", headers={"X-Request-ID": "lb-1234abcd"})["X-Request-ID"]
     replaced = client.get("/healthz", headers={"X-Request-ID": "<script>"})["X-Request-ID"]
@@ -84,7 +84,7 @@ def test_every_response_carries_a_request_id_and_keeps_a_sane_one_from_the_proxy
     assert replaced != "<script>"
 
 
-def test_access_log_lines_are_json_with_the_request_id(client, db, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_access_log_lines_are_json_with_the_request_id(client, db, caplog) -> None:
     with caplog.at_level(logging.INFO, logger="ops.requests"):
         response = client.get("/healthz", headers={"X-Request-ID": "req-0000abcd"})
     record = next(r for r in caplog.records if r.name == "ops.requests")
@@ -97,7 +97,7 @@ def test_access_log_lines_are_json_with_the_request_id(client, db, caplog) -> No
     assert isinstance(line["duration_ms"], float)
 
 
-def test_the_production_profile_logs_json(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_production_profile_logs_json(monkeypatch) -> None:
     import importlib
 
     import config.settings as settings_module
@@ -118,7 +118,7 @@ def test_the_production_profile_logs_json(monkeypatch) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("flag", ["0", "false"])
-def test_plain_http_overrides_turn_redirect_hsts_and_secure_cookies_off(monkeypatch, flag) -> None:  # type: ignore[no-untyped-def]
+def test_plain_http_overrides_turn_redirect_hsts_and_secure_cookies_off(monkeypatch, flag) -> None:
     import importlib
 
     import config.settings as settings_module

@@ -16,7 +16,7 @@ from tests.ops.conftest import ANSWERS
 
 
 @pytest.fixture
-def submitted(assessment, emails, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def submitted(assessment, emails, django_capture_on_commit_callbacks):
     answer_all(assessment, emails["alice"], ANSWERS)
     with django_capture_on_commit_callbacks(execute=True):
         assessment_submit(assessment=assessment, user=emails["alice"])
@@ -27,7 +27,7 @@ def recipients() -> list[str]:
     return sorted(address for message in mail.outbox for address in message.to)
 
 
-def test_the_advisor_is_told_when_an_assessment_is_submitted(submitted) -> None:  # type: ignore[no-untyped-def]
+def test_the_advisor_is_told_when_an_assessment_is_submitted(submitted) -> None:
     assert recipients() == ["carol@example.org"]
     message = mail.outbox[0]
     assert "Submitted for review" in message.subject
@@ -37,7 +37,7 @@ def test_the_advisor_is_told_when_an_assessment_is_submitted(submitted) -> None:
 
 def test_the_coordinator_is_told_when_it_is_returned(
     submitted, emails, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assessment_return(
@@ -50,7 +50,7 @@ def test_the_coordinator_is_told_when_it_is_returned(
 
 def test_the_coordinator_is_told_when_it_is_validated(
     submitted, emails, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assessment_validate(assessment=submitted, user=emails["carol"])
@@ -59,7 +59,7 @@ def test_the_coordinator_is_told_when_it_is_validated(
     assert "Validated" in mail.outbox[0].subject
 
 
-def test_nothing_is_sent_when_the_change_rolls_back(assessment, emails) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_sent_when_the_change_rolls_back(assessment, emails) -> None:
     # Without the commit (the test transaction never commits) no e-mail leaves.
     answer_all(assessment, emails["alice"], ANSWERS)
     assessment_submit(assessment=assessment, user=emails["alice"])
@@ -69,7 +69,7 @@ def test_nothing_is_sent_when_the_change_rolls_back(assessment, emails) -> None:
 
 def test_an_advisor_who_opted_out_gets_no_submission_mail(
     assessment, emails, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     NotificationPreference.objects.create(user=emails["carol"], submitted=False)
     answer_all(assessment, emails["alice"], ANSWERS)
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,7 +78,7 @@ def test_an_advisor_who_opted_out_gets_no_submission_mail(
     assert mail.outbox == []
 
 
-def test_the_preferences_page_saves_an_opt_out(emails) -> None:  # type: ignore[no-untyped-def]
+def test_the_preferences_page_saves_an_opt_out(emails) -> None:
     client = logged_in(emails["bob"])
     url = reverse("notification_preferences")
     assert client.get(url).status_code == 200
@@ -90,7 +90,7 @@ def test_the_preferences_page_saves_an_opt_out(emails) -> None:  # type: ignore[
     assert (preference.submitted, preference.reviewed, preference.reminders) == (True, True, False)
 
 
-def test_the_preferences_page_needs_a_login(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_preferences_page_needs_a_login(client) -> None:
     response = client.get(reverse("notification_preferences"))
     assert response.status_code == 302
 
@@ -102,7 +102,7 @@ def _due_soon(assessment: Assessment) -> None:
     cycle.save()
 
 
-def test_reminders_go_to_members_of_open_assessments_once(assessment, emails) -> None:  # type: ignore[no-untyped-def]
+def test_reminders_go_to_members_of_open_assessments_once(assessment, emails) -> None:
     _due_soon(assessment)
 
     call_command("send_reminders", stdout=io.StringIO())
@@ -115,7 +115,7 @@ def test_reminders_go_to_members_of_open_assessments_once(assessment, emails) ->
     assert "has not been submitted yet" in mail.outbox[0].body
 
 
-def test_no_reminder_for_a_submitted_assessment_or_a_far_deadline(assessment, emails) -> None:  # type: ignore[no-untyped-def]
+def test_no_reminder_for_a_submitted_assessment_or_a_far_deadline(assessment, emails) -> None:
     call_command("send_reminders", stdout=io.StringIO())  # the deadline is far
     assert mail.outbox == []
 
@@ -128,7 +128,7 @@ def test_no_reminder_for_a_submitted_assessment_or_a_far_deadline(assessment, em
     assert mail.outbox == []
 
 
-def test_a_respondent_who_opted_out_gets_no_reminder(assessment, emails) -> None:  # type: ignore[no-untyped-def]
+def test_a_respondent_who_opted_out_gets_no_reminder(assessment, emails) -> None:
     _due_soon(assessment)
     NotificationPreference.objects.create(user=emails["bob"], reminders=False)
 

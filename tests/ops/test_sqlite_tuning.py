@@ -40,7 +40,7 @@ def probe(tmp_path: Path, **env: str) -> dict:
 
 
 @pytest.mark.parametrize("how", ["DATABASE_URL", "SQLITE_PATH"])
-def test_sqlite_gets_wal_immediate_transactions_and_a_busy_timeout(tmp_path, how) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_gets_wal_immediate_transactions_and_a_busy_timeout(tmp_path, how) -> None:
     path = tmp_path / "tuned.sqlite3"
     env = (
         {"DATABASE_URL": f"sqlite:///{path}"}

@@ -29,7 +29,7 @@ PDF = (
 BUCKET = "resilience-test"
 
 
-def upload(client, assessment: Assessment, name: str = "strategy.pdf"):  # type: ignore[no-untyped-def]
+def upload(client, assessment: Assessment, name: str = "strategy.pdf"):
     q = Question.objects.get(framework=assessment.framework, code="GOV-01")
     return client.post(
         reverse("evidence_upload", args=[assessment.pk, q.pk]),
@@ -44,7 +44,7 @@ def files_under(root: Path) -> list[Path]:
 
 def test_a_full_disk_leaves_no_file_no_row_and_shows_the_maintenance_page(
     settings, assessment, alice, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -61,7 +61,7 @@ def test_a_full_disk_leaves_no_file_no_row_and_shows_the_maintenance_page(
 
 def test_a_read_only_database_shows_the_maintenance_page_not_a_bare_500(
     assessment, alice, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     def read_only(*args: object, **kwargs: object) -> None:
         raise OperationalError("attempt to write a readonly database")
 
@@ -78,7 +78,7 @@ def test_a_read_only_database_shows_the_maintenance_page_not_a_bare_500(
     assert "database is read-only" in response.content.decode()
 
 
-def test_other_errors_stay_errors(assessment, alice, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_other_errors_stay_errors(assessment, alice, monkeypatch) -> None:
     def bug(*args: object, **kwargs: object) -> None:
         raise OperationalError("no such column: oops")
 
@@ -95,7 +95,7 @@ def test_other_errors_stay_errors(assessment, alice, monkeypatch) -> None:  # ty
     assert response.status_code == 500
 
 
-def test_a_failed_database_write_removes_the_stored_file(settings, assessment, alice) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_database_write_removes_the_stored_file(settings, assessment, alice) -> None:
     assessment.status = Assessment.Status.SUBMITTED  # locked after the file was written
     assessment.save()
     q = Question.objects.get(framework=assessment.framework, code="GOV-01")
@@ -120,7 +120,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def s3_endpoint():  # type: ignore[no-untyped-def]
+def s3_endpoint():
     from moto.server import ThreadedMotoServer
 
     port = _free_port()
@@ -131,7 +131,7 @@ def s3_endpoint():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def s3(settings, s3_endpoint, monkeypatch):  # type: ignore[no-untyped-def]
+def s3(settings, s3_endpoint, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
@@ -161,13 +161,13 @@ def s3(settings, s3_endpoint, monkeypatch):  # type: ignore[no-untyped-def]
         client.delete_object(Bucket=BUCKET, Key=item["Key"])
 
 
-def keys(client) -> list[str]:  # type: ignore[no-untyped-def]
+def keys(client) -> list[str]:
     return sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
 
 
 def test_evidence_goes_to_the_bucket_and_comes_back_only_through_the_checked_view(
     s3, settings, assessment, alice, charlie
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert upload(logged_in(alice), assessment).status_code == 200
     evidence = Evidence.objects.get()
 
@@ -183,7 +183,7 @@ def test_evidence_goes_to_the_bucket_and_comes_back_only_through_the_checked_vie
     assert logged_in(charlie).get(url).status_code == 404
 
 
-def test_deleting_evidence_deletes_the_object(s3, assessment, alice) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_evidence_deletes_the_object(s3, assessment, alice) -> None:
     upload(logged_in(alice), assessment)
     evidence = Evidence.objects.get()
 
@@ -195,7 +195,7 @@ def test_deleting_evidence_deletes_the_object(s3, assessment, alice) -> None:  #
     assert keys(s3) == []
 
 
-def test_cached_reports_live_in_the_bucket(s3, assessment, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cached_reports_live_in_the_bucket(s3, assessment, monkeypatch) -> None:
     from assessments.reports import pdf as pdf_module
 
     monkeypatch.setattr(pdf_module, "render_pdf", lambda html: (b"%PDF-1.7 stub", []))

@@ -20,7 +20,7 @@ from tests.conftest import logged_in
 NEW_PASSWORD = "a long and private passphrase"
 
 
-def invite(client: Client, org, email: str = "dana@example.org", role: str = "respondent"):  # type: ignore[no-untyped-def]
+def invite(client: Client, org, email: str = "dana@example.org", role: str = "respondent"):
     return client.post(
         reverse("people_invite"), {"email": email, "organisation": org.pk, "role": role}
     )
@@ -31,7 +31,7 @@ def link_in_mail() -> str:
     return re.search(r"https?://\S+/accounts/invitation/\S+/", body).group(0)
 
 
-def accept(link: str, username: str = "dana", password: str = NEW_PASSWORD):  # type: ignore[no-untyped-def]
+def accept(link: str, username: str = "dana", password: str = NEW_PASSWORD):
     client = Client()
     response = client.post(
         link.replace("http://testserver", ""),

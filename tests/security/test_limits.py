@@ -23,20 +23,20 @@ from tests.conftest import answer, logged_in
 
 
 @pytest.mark.parametrize("actor", ["alice", "carol"])
-def test_the_coordinator_or_the_advisor_sets_the_marking(world, actor: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_coordinator_or_the_advisor_sets_the_marking(world, actor: str) -> None:
     response = logged_in(world.cast[actor]).post(world.url("report_marking"), {"tlp": "RED"})
     assert response.status_code == 302
     assert Assessment.objects.get(pk=world.assessment.pk).tlp == "RED"
 
 
 @pytest.mark.parametrize("actor", ["bob", "olivia"])
-def test_a_respondent_or_an_official_cannot_set_the_marking(world, actor: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_respondent_or_an_official_cannot_set_the_marking(world, actor: str) -> None:
     response = logged_in(world.cast[actor]).post(world.url("report_marking"), {"tlp": "CLEAR"})
     assert response.status_code == 403
     assert Assessment.objects.get(pk=world.assessment.pk).tlp == "AMBER"
 
 
-def test_a_download_may_be_stricter_but_never_looser(world, fast_pdf) -> None:  # type: ignore[no-untyped-def]
+def test_a_download_may_be_stricter_but_never_looser(world, fast_pdf) -> None:
     Assessment.objects.filter(pk=world.assessment.pk).update(tlp="AMBER")
     bob = logged_in(world.cast["bob"])
     url = world.url("report_pdf")
@@ -47,7 +47,7 @@ def test_a_download_may_be_stricter_but_never_looser(world, fast_pdf) -> None:  
     assert bob.get(url).status_code == 200  # the set marking by default
 
 
-def test_the_results_page_offers_only_the_set_marking_and_stricter(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_results_page_offers_only_the_set_marking_and_stricter(world) -> None:
     Assessment.objects.filter(pk=world.assessment.pk).update(tlp="AMBER+STRICT")
     page = logged_in(world.cast["bob"]).get(world.url("results")).content.decode()
     download = page.split('id="tlp"', 1)[1].split("</select>", 1)[0]
@@ -65,10 +65,10 @@ def test_the_results_page_offers_only_the_set_marking_and_stricter(world) -> Non
 class ExplodingBody(io.RawIOBase):
     """A request body that fails the test if anything reads it."""
 
-    def read(self, *args: object) -> bytes:  # type: ignore[override]
+    def read(self, *args: object) -> bytes:
         raise AssertionError("the body was read")
 
-    readinto = read  # type: ignore[assignment]
+    readinto = read
 
 
 def test_an_oversized_upload_is_refused_from_its_content_length(settings) -> None:
@@ -77,14 +77,14 @@ def test_an_oversized_upload_is_refused_from_its_content_length(settings) -> Non
     request = RequestFactory().post("/assessments/1/questions/1/evidence/")
     request.META["CONTENT_LENGTH"] = str(1024**3)  # 1 GiB announced
     request.META["wsgi.input"] = ExplodingBody()
-    request._stream = ExplodingBody()  # type: ignore[attr-defined]
+    request._stream = ExplodingBody()
     middleware = RequestSizeLimitMiddleware(lambda r: pytest.fail("the view ran"))
     response = middleware(request)
     assert response.status_code == 413
     assert "too large" in response.content.decode()
 
 
-def test_an_oversized_upload_through_the_stack_changes_nothing(world, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversized_upload_through_the_stack_changes_nothing(world, settings) -> None:
     settings.REQUEST_MAX_BYTES = 1000
     client = logged_in(world.cast["bob"])
     before = Evidence.objects.count()
@@ -94,7 +94,7 @@ def test_an_oversized_upload_through_the_stack_changes_nothing(world, settings) 
     assert Evidence.objects.count() == before
 
 
-def test_the_evidence_quota_per_assessment(world, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_evidence_quota_per_assessment(world, settings) -> None:
     settings.EVIDENCE_MAX_FILES_PER_ASSESSMENT = Evidence.objects.filter(
         response__assessment=world.assessment
     ).count()
@@ -132,7 +132,7 @@ def test_nesting_up_to_the_limit_is_parsed() -> None:
     assert isinstance(data, dict)
 
 
-def test_the_import_command_reports_deep_nesting_and_imports_nothing(tmp_path, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_import_command_reports_deep_nesting_and_imports_nothing(tmp_path, db) -> None:
     from django.core.management import CommandError, call_command
 
     path = tmp_path / "deep.yaml"

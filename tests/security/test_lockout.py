@@ -19,7 +19,7 @@ from tests.conftest import PASSWORD
 LOGIN = "/accounts/login/"
 
 
-def attempt(client: Client, login: str, password: str, ip: str = "10.0.0.1"):  # type: ignore[no-untyped-def]
+def attempt(client: Client, login: str, password: str, ip: str = "10.0.0.1"):
     return client.post(LOGIN, {"login": login, "password": password}, REMOTE_ADDR=ip)
 
 
@@ -53,7 +53,7 @@ def test_the_lockout_page_is_the_same_for_an_unknown_username(bob) -> None:
     unknown = fail(Client(), "nobody-here", settings.AXES_FAILURE_LIMIT)[-1]
     assert known.status_code == unknown.status_code == 429
 
-    def text(response) -> str:  # type: ignore[no-untyped-def]
+    def text(response) -> str:
         # The CSRF token differs per client; everything else must be the same.
         return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", response.content.decode())
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.real_mfa
 REQUIRED = ("root", "carol", "olivia")
 
 
-def forced(user) -> Client:  # type: ignore[no-untyped-def]
+def forced(user) -> Client:
     client = Client()
     client.force_login(user)
     return client

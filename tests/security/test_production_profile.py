@@ -100,7 +100,7 @@ def test_production_refuses_to_start_without(missing: str) -> None:
     assert missing in done.stderr
 
 
-def test_seed_demo_refuses_to_run_in_production(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo_refuses_to_run_in_production(tmp_path) -> None:
     done = subprocess.run(
         [sys.executable, "manage.py", "seed_demo"],
         cwd=BASE,

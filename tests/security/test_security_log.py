@@ -27,7 +27,7 @@ def test_a_login_is_logged_with_the_address(bob) -> None:
     ("name", "action"),
     [("report_pdf", "report"), ("export", "export"), ("evidence_download", "evidence")],
 )
-def test_every_download_is_logged(world, fast_pdf, name: str, action: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_download_is_logged(world, fast_pdf, name: str, action: str) -> None:
     client = logged_in(world.cast["olivia"])
     response = client.get(world.url(name))
     assert response.status_code == 200
@@ -36,7 +36,7 @@ def test_every_download_is_logged(world, fast_pdf, name: str, action: str) -> No
     assert str(world.assessment.pk) in event.object_ref or event.detail
 
 
-def test_a_portfolio_export_is_logged(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_portfolio_export_is_logged(world) -> None:
     a = world.assessment
     logged_in(world.cast["carol"]).get(
         reverse("portfolio"), {"framework": a.framework.key, "cycle": a.cycle_id, "format": "csv"}

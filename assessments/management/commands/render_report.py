@@ -5,9 +5,16 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from assessments.management import get_assessment_or_fail
-from assessments.reports.pdf import DEFAULT_TLP, TLP_MARKINGS, report_pdf
+from assessments.reports.pdf import (
+    DEFAULT_TLP,
+    TLP_MARKINGS,
+    UnknownLanguage,
+    report_language,
+    report_pdf,
+)
 
 
 class Command(BaseCommand):
@@ -24,6 +31,12 @@ class Command(BaseCommand):
             help=f"Traffic Light Protocol marking (default {DEFAULT_TLP})",
         )
         parser.add_argument("--language", default=None, help="language code, e.g. en, fr, ar")
+        parser.add_argument(
+            "--bilingual",
+            default=None,
+            metavar="LANGUAGE",
+            help="a second language beside the first on the cover, summary and domain table",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         assessment = get_assessment_or_fail(int(str(options["assessment_id"])))
@@ -31,11 +44,13 @@ class Command(BaseCommand):
         if output.parent and not output.parent.exists():
             raise CommandError(f"folder {output.parent} does not exist", returncode=1)
         started = time.perf_counter()
-        pdf, cached = report_pdf(
-            assessment,
-            tlp=str(options["tlp"]),
-            language=options["language"],
-        )
+        try:
+            language = report_language(
+                options["language"] or translation.get_language() or "en", options["bilingual"]
+            )
+        except UnknownLanguage as exc:
+            raise CommandError(f"unknown language {exc}", returncode=1) from None
+        pdf, cached = report_pdf(assessment, tlp=str(options["tlp"]), language=language)
         output.write_bytes(pdf)
         elapsed = time.perf_counter() - started
         source = "from cache" if cached else f"rendered in {elapsed:.2f} s"
