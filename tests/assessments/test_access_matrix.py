@@ -283,7 +283,9 @@ def world(cast, assessment, assessment_b) -> World:
 @pytest.fixture
 def fast_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     """Access is decided before rendering; WeasyPrint would only slow the matrix down."""
-    monkeypatch.setattr(report_views, "report_pdf", lambda assessment, tlp: (PDF, False))
+    monkeypatch.setattr(
+        report_views, "report_pdf", lambda assessment, tlp, language=None: (PDF, False)
+    )
 
 
 def client_for(world: World, actor: str, **kwargs: object) -> Client:
