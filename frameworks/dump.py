@@ -33,6 +33,8 @@ def spec_data(spec: FrameworkFile) -> dict[str, Any]:
     domain_order = [d.code for d in spec.domains] + [
         s.code for d in spec.domains for s in d.subdomains
     ]
+    if "translations" in data:  # languages in one order too (PostgreSQL's jsonb reorders keys)
+        data["translations"] = dict(sorted(data["translations"].items()))
     for text in data.get("translations", {}).values():
         for key, order in (
             ("questions", question_order),
