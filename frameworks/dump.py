@@ -19,6 +19,23 @@ from frameworks.schema import FrameworkFile
 HEADER = "# Framework file. Format: see frameworks/README.md; validated by frameworks/schema.py.\n"
 
 
+PRACTICE_POINTS = ("not", "partial", "largely", "fully")
+SIZE_BANDS = ("small", "medium", "large")
+
+
+def _scale_points_in_order(value: Any) -> Any:
+    """Every map keyed by scale points or size bands in their order, wherever it sits."""
+    if isinstance(value, list):
+        return [_scale_points_in_order(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    value = {k: _scale_points_in_order(v) for k, v in value.items()}
+    for order in (PRACTICE_POINTS, SIZE_BANDS):
+        if value and set(value) <= set(order):
+            return {k: value[k] for k in order if k in value}
+    return value
+
+
 def spec_data(spec: FrameworkFile) -> dict[str, Any]:
     """The spec as plain data, without values that are the schema's defaults.
 
@@ -35,6 +52,7 @@ def spec_data(spec: FrameworkFile) -> dict[str, Any]:
     ]
     if "translations" in data:  # languages in one order too (PostgreSQL's jsonb reorders keys)
         data["translations"] = dict(sorted(data["translations"].items()))
+    data = _scale_points_in_order(data)
     for text in data.get("translations", {}).values():
         for key, order in (
             ("questions", question_order),
