@@ -18,7 +18,7 @@ from django.tasks.exceptions import TaskResultDoesNotExist
 from django.urls import reverse
 
 from assessments.models import Assessment
-from assessments.reports.pdf import cached_report
+from assessments.reports.pdf import cached_report, split_language
 from ops.health import uses_worker
 from ops.tasks import render_report
 
@@ -90,7 +90,7 @@ def prerender(assessment: Assessment, *, tlp: str, language: str) -> None:
 def report_status_context(
     assessment: Assessment, tlp: str, state: ReportState, *, language: str = ""
 ) -> dict:
-    _primary, _sep, also = language.partition("+")
+    _primary, also = split_language(language)
     query = "?" + urlencode({"tlp": tlp, **({"also": also} if also else {})})
     return {
         "assessment": assessment,

@@ -16,13 +16,13 @@ from django.utils import translation
 def render_report(assessment_id: int, tlp: str, language: str) -> dict:
     """Render (or find cached) the PDF report of one assessment state into the reports storage."""
     from assessments.models import Assessment
-    from assessments.reports.pdf import report_pdf
+    from assessments.reports.pdf import report_pdf, split_language
     from ops.render import render_limited
 
     assessment = Assessment.objects.select_related("organisation", "framework", "cycle").get(
         pk=assessment_id
     )
-    with translation.override(language.partition("+")[0]):  # "fr+en": bilingual
+    with translation.override(split_language(language)[0]):
         pdf, cached = report_pdf(assessment, tlp=tlp, language=language, render=render_limited)
     return {"bytes": len(pdf), "cached": cached}
 
