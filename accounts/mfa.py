@@ -50,3 +50,24 @@ def mark_session_passed_mfa(request: HttpRequest, *, kind: str = "totp") -> None
     from allauth.account.internal.flows.login import record_authentication
 
     record_authentication(request, request.user, method="mfa", type=kind)
+
+
+def mark_client_passed_mfa(client: Any, user: Any) -> None:
+    """Record in a test client's session that `user` passed a second factor, as
+    allauth does after a correct code. For the test suite and `manage.py bench`
+    only (a `django.test.Client`): production never skips the code step."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "username": user.get_username()},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.test import Client
 
+from accounts.mfa import mark_client_passed_mfa
 from assessments.models import (
     AdvisorAssignment,
     Assessment,
@@ -37,22 +37,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "correct horse battery staple"
 
 
-def mark_mfa_passed(client: Client, user) -> None:
-    """Record in the client's session that `user` passed a second factor, as allauth
-    does after a correct code. Test-only: production never skips the code step."""
-    from allauth.account.internal.flows.login import (
-        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-        AUTHENTICATION_METHODS_SESSION_KEY,
-    )
-    from allauth.account.internal.userkit import user_id_to_str
-
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "username": user.get_username()},
-        {"method": "mfa", "at": time.time(), "type": "totp"},
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
-    session.save()
+mark_mfa_passed = mark_client_passed_mfa
 
 
 @pytest.fixture(autouse=True)
