@@ -38,6 +38,7 @@ from assessments.models import (
     Organisation,
     PeerGroup,
     Response,
+    validated_overall,
 )
 from assessments.results.assemble import Scores, TrendEntry, answers_of
 from assessments.results.definition import framework_def
@@ -231,6 +232,10 @@ def build_dataset(*, orgs: int, cycles: int, seed: int = 2026) -> Dataset:
                         framework=framework,
                         answers_hash=assessment.answers_hash,
                         trend=[TrendEntry(cycle=cycle.name, overall=None, current=True)],
+                    )
+                    # bulk_create skips `save`, which keeps this copy.
+                    assessment.overall_score = validated_overall(
+                        assessment.status, assessment.frozen_result
                     )
                 batch.append(assessment)
                 answers_by_org.append(answers)

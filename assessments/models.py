@@ -196,6 +196,14 @@ class Cycle(models.Model):
         return self.name
 
 
+def validated_overall(status: str, frozen: dict | None) -> float | None:
+    """The overall score lists show: the frozen one, once validated."""
+    if status != "validated" or not frozen:
+        return None
+    overall = (frozen.get("scores") or {}).get("overall")
+    return float(overall) if overall is not None else None
+
+
 class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> AssessmentQuerySet:
         """The one door: assessments this user may see at all."""
@@ -204,6 +212,26 @@ class AssessmentQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(organisation__in=Organisation.objects.visible_to(user))
+
+    def for_listing(self) -> AssessmentQuerySet:
+        """Rows for a list or a table: organisation and cycle joined, each framework
+        revision read once (not joined to every row: its translations are large), the
+        frozen record left unread."""
+        return (
+            self.select_related("organisation", "cycle")
+            .prefetch_related("framework")
+            .defer("frozen_result")
+        )
+
+    def first_rows(self, limit: int) -> list[Assessment]:
+        """The first `limit` assessments in this queryset's order: chosen from the
+        indexes alone, then only those rows read."""
+        return Assessment.objects.in_order(list(self.values_list("pk", flat=True)[:limit]))
+
+    def in_order(self, ids: list[int]) -> list[Assessment]:
+        """These assessments, for listing, in the order of `ids`."""
+        found = self.for_listing().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
 
 
 class Assessment(models.Model):
@@ -238,6 +266,10 @@ class Assessment(models.Model):
     # Frozen on validation so that a report can always be reproduced.
     frozen_result = models.JSONField(null=True, blank=True, editable=False)
     answers_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The validated overall score, copied from `frozen_result` by `save` (None until
+    # validated): lists sort and page on it in the database without reading the
+    # frozen record, which is about 15 kB per assessment (issue 13).
+    overall_score = models.FloatField(null=True, blank=True, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -249,9 +281,30 @@ class Assessment(models.Model):
                 name="assessments_assessment_unique",
             )
         ]
+        # Covering indexes: the lists, the home page and the portfolio pick their page
+        # of rows from these alone, never from the wide rows (SQLite keeps the frozen
+        # record in line, so reading any later column of a row walks its overflow pages).
+        indexes = [
+            models.Index(
+                fields=["cycle", "organisation", "framework", "status"],
+                name="assessment_listing",
+            ),
+            models.Index(
+                fields=["framework_key", "cycle", "status", "organisation", "overall_score"],
+                name="assessment_portfolio",
+            ),
+            models.Index(fields=["updated_at"], name="assessment_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.framework.name} – {self.cycle}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.overall_score = validated_overall(self.status, self.frozen_result)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"status", "frozen_result"} & set(fields):
+            kwargs["update_fields"] = {*fields, "overall_score"}
+        super().save(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:

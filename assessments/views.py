@@ -51,10 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
     uid = access.signed_in_id(user)
     # Each list is filtered and bounded in the database, so the page costs the same for
     # an administrator of thousands of organisations as for a respondent.
-    visible = (
-        Assessment.objects.visible_to(user)
-        .select_related("organisation", "framework", "cycle")
-        .order_by("-cycle__starts_on", "organisation__name")
+    visible = Assessment.objects.visible_to(user).order_by(
+        "-cycle__starts_on", "organisation__name", "pk"
     )
     member_orgs = set(
         Membership.objects.filter(user_id=uid).values_list("organisation_id", flat=True)
@@ -67,15 +65,15 @@ def home(request: HttpRequest) -> HttpResponse:
     portfolio = set(
         AdvisorAssignment.objects.filter(advisor_id=uid).values_list("organisation_id", flat=True)
     )
-    to_fill = list(
-        visible.filter(organisation_id__in=member_orgs, status__in=Assessment.EDITABLE)[:HOME_ROWS]
-    )
+    to_fill = visible.filter(
+        organisation_id__in=member_orgs, status__in=Assessment.EDITABLE
+    ).first_rows(HOME_ROWS)
     to_submit = [a for a in to_fill if a.organisation_id in coordinator_orgs]
     submitted = visible.filter(status=Assessment.Status.SUBMITTED)
     if not user.is_superuser:
         submitted = submitted.filter(organisation_id__in=portfolio)
-    to_review = list(submitted[:HOME_ROWS])
-    recent_results = list(visible.filter(status=Assessment.Status.VALIDATED)[:10])
+    to_review = submitted.first_rows(HOME_ROWS)
+    recent_results = visible.filter(status=Assessment.Status.VALIDATED).first_rows(10)
     progress = _progress_by_assessment(to_fill)
     fill_rows = [(a, *progress[a.pk]) for a in to_fill]
     # Issue 16: assigned work first, and an official's scope (assessments/teamwork/home.py).
@@ -113,13 +111,11 @@ LIST_PAGE_SIZE = 25
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
     """Search, filter by status and cycle, sort and page through the visible assessments."""
-    visible = Assessment.objects.visible_to(request.user).select_related(
-        "organisation", "framework", "cycle"
-    )
+    visible = Assessment.objects.visible_to(request.user)
     status = request.GET.get("status", "")
     if status in Assessment.Status.values:
         visible = visible.filter(status=status)
-    cycles = list(Cycle.objects.filter(assessments__in=visible).distinct())
+    cycles = list(Cycle.objects.filter(pk__in=visible.values("cycle_id")))
     cycle = request.GET.get("cycle", "")
     if cycle.isdigit():
         visible = visible.filter(cycle_id=int(cycle))
@@ -133,10 +129,12 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "cycle")
     if sort not in LIST_SORTS:
         sort = "cycle"
-    page = Paginator(visible.order_by(*LIST_SORTS[sort]), LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    assessments = list(page.object_list)
+    # The page is chosen from the indexes, then only its rows are read.
+    page = Paginator(
+        visible.order_by(*LIST_SORTS[sort], "pk").values_list("pk", flat=True), LIST_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    assessments = Assessment.objects.in_order(list(page.object_list))
+    page.object_list = assessments
     progress = _progress_by_assessment(assessments)
     rows = [(a, *progress[a.pk]) for a in assessments]
     keep = request.GET.copy()

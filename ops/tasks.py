@@ -50,7 +50,7 @@ def export_portfolio(user_id: int, framework_key: str, cycle_id: int, fmt: str, 
 
     user = get_user_model().objects.get(pk=user_id)
     data = build_portfolio(user, framework_key=framework_key, cycle_id=cycle_id)
-    table = portfolio_table(data)
+    table = portfolio_table(data, data.rows(list(data.select())))
     content = write_csv(table) if fmt == "csv" else write_xlsx({"Portfolio": table})
     storage = report_storage()
     if storage.exists(name):

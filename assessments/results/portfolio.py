@@ -2,12 +2,18 @@
 
 Only assessments the user may see (`Assessment.objects.visible_to`) appear. Scores
 are the validated (frozen) ones; an assessment not validated yet shows its status
-and no scores. One query for all the assessments, whatever their number.
+and no scores. The rows are filtered, sorted and paged in the database on narrow
+columns (the organisation's name, `overall_score`); only the shown rows' frozen
+domain scores are read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 
 from assessments.models import Assessment, Cycle
 from frameworks.i18n import domain_names
@@ -33,7 +39,108 @@ class Portfolio:
     framework: Framework | None
     cycle: Cycle | None
     domains: list[tuple[str, str]]  # (code, name)
-    rows: list[PortfolioRow]
+    # The visible assessments of this framework and cycle, not yet read.
+    assessments: QuerySet[Assessment] | None = None
+
+    def select(self, *, query: str = "", status: str = "", sort: str = "organisation"):
+        """The rows' keys, filtered and sorted in the database: a page of them is then
+        read with `rows`, so the page costs the same for 50 organisations as for 5,000."""
+        if self.assessments is None or self.framework is None or self.cycle is None:
+            return Assessment.objects.none().values_list("pk", flat=True)
+        chosen = self.assessments
+        if query:
+            chosen = chosen.filter(
+                Q(organisation__name__icontains=query) | Q(organisation__country__iexact=query)
+            )
+        if status in Assessment.Status.values:
+            chosen = chosen.filter(status=status)
+        if sort == "change":
+            chosen = chosen.annotate(
+                change=F("overall_score") - Subquery(_previous(self.framework, self.cycle)[:1])
+            ).order_by(F("change").asc(nulls_last=True), Lower("organisation__name"), "pk")
+        elif sort == "overall":
+            chosen = chosen.order_by(
+                F("overall_score").asc(nulls_last=True), Lower("organisation__name"), "pk"
+            )
+        else:
+            chosen = chosen.order_by(Lower("organisation__name"), "pk")
+        return chosen.values_list("pk", flat=True)
+
+    def rows(self, ids: Iterable[int]) -> list[PortfolioRow]:
+        """These assessments' rows, in this order: their organisation, status, frozen
+        domain scores and change since the previous validated cycle."""
+        if self.framework is None or self.cycle is None:
+            return []
+        rows: list[PortfolioRow] = []
+        batch: list[int] = []
+        for pk in ids:
+            batch.append(pk)
+            if len(batch) == 1000:
+                rows += self._read(batch)
+                batch = []
+        return rows + (self._read(batch) if batch else [])
+
+    def _read(self, ids: list[int]) -> list[PortfolioRow]:
+        assert self.framework is not None and self.cycle is not None
+        found = {
+            pk: (name, country, region, status, overall, scores, organisation_id)
+            for pk, name, country, region, status, overall, scores, organisation_id in (
+                Assessment.objects.filter(pk__in=ids).values_list(
+                    "pk",
+                    "organisation__name",
+                    "organisation__country",
+                    "organisation__region",
+                    "status",
+                    "overall_score",
+                    "frozen_result__scores",
+                    "organisation_id",
+                )
+            )
+        }
+        earlier = dict(
+            _previous(self.framework, self.cycle, outer=False)
+            .filter(organisation_id__in=[row[6] for row in found.values()])
+            .order_by("organisation_id", "cycle__starts_on")
+            .values_list("organisation_id", "overall_score")
+        )  # the latest earlier cycle wins: it comes last
+        labels = dict(Assessment.Status.choices)
+        rows = []
+        for pk in ids:
+            if pk not in found:
+                continue
+            name, country, region, status, overall, scores, organisation_id = found[pk]
+            scores = (scores or {}) if status == Assessment.Status.VALIDATED else {}
+            rows.append(
+                PortfolioRow(
+                    assessment_id=pk,
+                    organisation=name,
+                    country=country,
+                    region=region,
+                    status=status,
+                    status_label=str(labels.get(status, status)),
+                    scores=[scores.get(code) for code, _name in self.domains],
+                    overall=overall,
+                    change=_change(overall, earlier.get(organisation_id)),
+                )
+            )
+        return rows
+
+
+def _previous(framework: Framework, cycle: Cycle, *, outer: bool = True) -> QuerySet[Assessment]:
+    """Validated assessments of the same framework in earlier cycles, latest first: of
+    the organisation of the outer query's row (`outer`), or of any organisation."""
+    earlier = Assessment.objects.filter(
+        framework_key=framework.key,
+        status=Assessment.Status.VALIDATED,
+        cycle__starts_on__lt=cycle.starts_on,
+    )
+    if not outer:
+        return earlier
+    return (
+        earlier.filter(organisation_id=OuterRef("organisation_id"))
+        .order_by("-cycle__starts_on")
+        .values("overall_score")
+    )
 
 
 def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) -> Portfolio:
@@ -46,12 +153,15 @@ def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) ->
         if cycle_id:
             visible = visible.filter(cycle_id=cycle_id)
         latest = (
-            visible.filter(status=Assessment.Status.VALIDATED).order_by("-cycle__starts_on").first()
-            or visible.order_by("-cycle__starts_on").first()
+            visible.filter(status=Assessment.Status.VALIDATED)
+            .order_by("-cycle__starts_on")
+            .values("framework_key", "cycle_id")
+            .first()
+            or visible.order_by("-cycle__starts_on").values("framework_key", "cycle_id").first()
         )
         if latest is not None:
-            framework_key = framework_key or latest.framework_key
-            cycle_id = cycle_id or latest.cycle_id
+            framework_key = framework_key or latest["framework_key"]
+            cycle_id = cycle_id or latest["cycle_id"]
     framework = (
         Framework.objects.filter(key=framework_key).order_by("-revision").first()
         if framework_key
@@ -59,7 +169,7 @@ def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) ->
     )
     cycle = Cycle.objects.filter(pk=cycle_id).first() if cycle_id else Cycle.objects.first()
     if framework is None or cycle is None:
-        return Portfolio(framework=framework, cycle=cycle, domains=[], rows=[])
+        return Portfolio(framework=framework, cycle=cycle, domains=[])
     names = domain_names(framework)
     domains = [
         (d.code, names.get(d.code, d.name))
@@ -67,55 +177,22 @@ def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) ->
             "position"
         )
     ]
-    assessments = (
-        Assessment.objects.visible_to(user)
-        .filter(framework_key=framework.key, cycle=cycle)
-        .select_related("organisation")
-        .order_by("organisation__name")
+    assessments = Assessment.objects.visible_to(user).filter(
+        framework_key=framework.key, cycle=cycle
     )
-    earlier: dict[int, float | None] = {}
-    for a in (
-        Assessment.objects.visible_to(user)
-        .filter(
-            framework_key=framework.key,
-            status=Assessment.Status.VALIDATED,
-            cycle__starts_on__lt=cycle.starts_on,
-        )
-        .order_by("organisation_id", "-cycle__starts_on")
-        .only("organisation_id", "frozen_result")
-    ):
-        earlier.setdefault(
-            a.organisation_id, (a.frozen_result or {}).get("scores", {}).get("overall")
-        )
-    rows = []
-    for a in assessments:
-        scores = (a.frozen_result or {}).get("scores", {}) if a.status == a.Status.VALIDATED else {}
-        rows.append(
-            PortfolioRow(
-                assessment_id=a.pk,
-                organisation=a.organisation.name,
-                country=a.organisation.country,
-                region=a.organisation.region,
-                status=a.status,
-                status_label=str(a.get_status_display()),
-                scores=[scores.get(code) for code, _name in domains],
-                overall=scores.get("overall"),
-                change=_change(scores.get("overall"), earlier.get(a.organisation_id)),
-            )
-        )
-    return Portfolio(framework=framework, cycle=cycle, domains=domains, rows=rows)
+    return Portfolio(framework=framework, cycle=cycle, domains=domains, assessments=assessments)
 
 
 def _change(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
 
 
-def portfolio_table(portfolio: Portfolio) -> list[list[object]]:
+def portfolio_table(portfolio: Portfolio, rows: list[PortfolioRow]) -> list[list[object]]:
     """Header and rows for CSV/XLSX export (numbers stay numbers)."""
     header: list[object] = ["Organisation", "Country", "Region", "Status"]
     header += [name for _code, name in portfolio.domains] + ["Overall"]
     table: list[list[object]] = [header]
-    for row in portfolio.rows:
+    for row in rows:
         table.append(
             [row.organisation, row.country, row.region, row.status, *row.scores, row.overall]
         )

@@ -94,12 +94,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-PORTFOLIO_SORTS = {
-    "organisation": lambda r: r.organisation.lower(),
-    # Lowest first: who needs attention; rows without a score last.
-    "overall": lambda r: (r.overall is None, r.overall or 0),
-    "change": lambda r: (r.change is None, r.change or 0),
-}
+PORTFOLIO_SORTS = ("organisation", "overall", "change")
 
 
 PORTFOLIO_PAGE_SIZE = 50  # rows per page; exports take every row
@@ -115,18 +110,14 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         framework_key=request.GET.get("framework") or None,
         cycle_id=int(cycle_id) if cycle_id.isdigit() else None,
     )
-    # Search, filter and sort the rows (issue 16); exports take the same rows.
+    # Search, filter and sort the rows (issue 16) in the database; exports take the
+    # same rows, the page reads only its own.
     query = request.GET.get("q", "").strip().lower()[:100]
-    if query:
-        data.rows = [
-            r for r in data.rows if query in r.organisation.lower() or query == r.country.lower()
-        ]
     status = request.GET.get("status", "")
-    if status:
-        data.rows = [r for r in data.rows if r.status == status]
     sort = request.GET.get("sort", "organisation")
-    if sort in PORTFOLIO_SORTS:
-        data.rows.sort(key=PORTFOLIO_SORTS[sort])
+    if sort not in PORTFOLIO_SORTS:
+        sort = "organisation"
+    chosen = data.select(query=query, status=status, sort=sort)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx") and data.framework and data.cycle:
         name = slugify(f"portfolio-{data.framework.key}-{data.cycle.name}")
@@ -139,7 +130,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
                 filename=f"{name}.{fmt}",
             )
             return redirect("export_status", job_id=job_id)
-        table = portfolio_table(data)
+        table = portfolio_table(data, data.rows(list(chosen)))
         content = write_csv(table) if fmt == "csv" else write_xlsx({"Portfolio": table})
         security_log(
             "export",
@@ -152,7 +143,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         response["Cache-Control"] = "private, no-store"
         return response
-    page = Paginator(data.rows, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(chosen, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = data.rows(list(page.object_list))
     keep = request.GET.copy()
     keep.pop("page", None)
     return render(

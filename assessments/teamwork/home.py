@@ -54,16 +54,15 @@ def scope_results(user) -> list[Assessment] | None:
     validated = (
         Assessment.objects.visible_to(user)
         .filter(status=Assessment.Status.VALIDATED)
-        .select_related("organisation", "framework", "cycle", "validated_by")
         .order_by("organisation__name", "framework_key", "-cycle__starts_on")
+        .values_list("pk", "organisation_id", "framework_key")
     )
-    latest: dict[tuple[int, str], Assessment] = {}
-    for a in validated:
-        latest.setdefault((a.organisation_id, a.framework_key), a)
-    return list(latest.values())
+    latest: dict[tuple[int, str], int] = {}
+    for pk, organisation_id, framework_key in validated:
+        latest.setdefault((organisation_id, framework_key), pk)
+    return list(Assessment.objects.select_related("validated_by").in_order(list(latest.values())))
 
 
 def overall_score(assessment: Assessment) -> float | None:
     """The validated overall score stored at validation, if any."""
-    frozen = assessment.frozen_result or {}
-    return (frozen.get("scores") or {}).get("overall")
+    return assessment.overall_score

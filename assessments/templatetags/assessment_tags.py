@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from frameworks import kinds
@@ -44,6 +45,20 @@ def clip(value: object, limit: int) -> str:
 def heat_band(score: float) -> int:
     """0..4: the 20-point band of a 0-100 score, for heat-map colours."""
     return min(int(score // 20), 4)
+
+
+@register.simple_tag
+def heat_cell(score: float | None, strong: bool = False) -> str:
+    """One portfolio cell: the score's band colour and its number (a tag, not an
+    include: a page has hundreds of cells)."""
+    from django.template.defaultfilters import floatformat
+
+    if score is None:
+        return mark_safe('<td class="heat text-body-secondary">—</td>')
+    weight = " fw-semibold" if strong else ""
+    return format_html(
+        '<td class="heat heat-{}{}">{}</td>', heat_band(score), weight, floatformat(score, 0)
+    )
 
 
 @register.filter

@@ -136,3 +136,74 @@ def test_the_portfolio_pages_through_many_organisations(client, root, framework,
     second = client.get(url + "&page=2").content.decode()
     assert "Paged 000" in first and "Paged 055" not in first
     assert "Paged 055" in second and "Page 2 of 2" in second
+
+
+LOW = {**ANSWERS, "GOV-01": "1", "GOV-02": "not", "OPS-01": "no"}
+
+
+def _validated(org, framework, cycle, user, answers: dict[str, str]) -> Assessment:
+    from assessments.review.services import assessment_submit, assessment_validate
+
+    a = assessment_start(organisation=org, framework=framework, cycle=cycle, user=user)
+    answer_all(a, user, answers)
+    assessment_submit(assessment=a, user=user)
+    return assessment_validate(assessment=a, user=user)
+
+
+def _order(html: str, names: list[str]) -> list[str]:
+    body = html.split("<tbody>")[-1]
+    return sorted((n for n in names if n in body), key=body.index)
+
+
+def test_validation_keeps_the_overall_score_beside_the_frozen_record(
+    framework, cycle, org_a, alice, root
+) -> None:
+    from assessments.models import Membership
+
+    Membership.objects.filter(user=alice, organisation=org_a).update(role="coordinator")
+    a = _validated(org_a, framework, cycle, alice, ANSWERS)
+
+    a.refresh_from_db()
+    assert a.overall_score == pytest.approx(a.frozen_result["scores"]["overall"])
+    assert Assessment.objects.filter(overall_score__isnull=False).count() == 1
+
+
+def test_the_portfolio_sorts_by_score_and_by_change_in_the_database(
+    framework, cycle, alice, root, client
+) -> None:
+    import datetime as dt
+
+    from assessments.models import Cycle, Membership
+
+    earlier = Cycle.objects.create(
+        name="2025", starts_on=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
+    )
+    orgs = {
+        name: Organisation.objects.create(name=name, country="KE", region="Africa")
+        for name in ("High", "Low", "Falling", "Unvalidated")
+    }
+    for org in orgs.values():
+        Membership.objects.create(user=alice, organisation=org, role="coordinator")
+    _validated(orgs["High"], framework, cycle, alice, {**ANSWERS, "GOV-01": "5", "OPS-02": "9"})
+    _validated(orgs["Low"], framework, cycle, alice, LOW)
+    _validated(orgs["Falling"], framework, earlier, alice, {**ANSWERS, "GOV-01": "5"})
+    _validated(orgs["Falling"], framework, cycle, alice, {**ANSWERS, "GOV-01": "2"})
+    _validated(orgs["Low"], framework, earlier, alice, LOW)
+    assessment_start(organisation=orgs["Unvalidated"], framework=framework, cycle=cycle, user=alice)
+    client.force_login(root)
+    names = list(orgs)
+    url = f"{reverse('portfolio')}?framework={framework.key}&cycle={cycle.pk}"
+
+    by_name = _order(client.get(url).content.decode(), names)
+    by_score = _order(client.get(url + "&sort=overall").content.decode(), names)
+    by_change = _order(client.get(url + "&sort=change").content.decode(), names)
+
+    assert by_name == ["Falling", "High", "Low", "Unvalidated"]
+    assert by_score == ["Low", "Falling", "High", "Unvalidated"]  # lowest first, no score last
+    # Falling lost points, Low stayed, High and Unvalidated have no earlier cycle.
+    assert by_change[:2] == ["Falling", "Low"]
+    assert set(by_change[2:]) == {"High", "Unvalidated"}
+    falling = Assessment.objects.get(organisation=orgs["Falling"], cycle=cycle)
+    csv_rows = list(csv.reader(io.StringIO(client.get(url + "&format=csv").content.decode())))
+    assert [r[0] for r in csv_rows[1:]] == by_name
+    assert float(csv_rows[1][-1]) == pytest.approx(falling.overall_score)
