@@ -56,7 +56,7 @@ class Portfolio:
             chosen = chosen.filter(status=status)
         if sort == "change":
             chosen = chosen.annotate(
-                change=F("overall_score") - Subquery(_previous(self.framework, self.cycle)[:1])
+                change=F("overall_score") - _previous_overall(self.framework, self.cycle)
             ).order_by(F("change").asc(nulls_last=True), Lower("organisation__name"), "pk")
         elif sort == "overall":
             chosen = chosen.order_by(
@@ -98,7 +98,7 @@ class Portfolio:
             )
         }
         earlier = dict(
-            _previous(self.framework, self.cycle, outer=False)
+            _earlier(self.framework, self.cycle)
             .filter(organisation_id__in=[row[6] for row in found.values()])
             .order_by("organisation_id", "cycle__starts_on")
             .values_list("organisation_id", "overall_score")
@@ -126,21 +126,24 @@ class Portfolio:
         return rows
 
 
-def _previous(framework: Framework, cycle: Cycle, *, outer: bool = True) -> QuerySet[Assessment]:
-    """Validated assessments of the same framework in earlier cycles, latest first: of
-    the organisation of the outer query's row (`outer`), or of any organisation."""
-    earlier = Assessment.objects.filter(
+def _earlier(framework: Framework, cycle: Cycle) -> QuerySet[Assessment]:
+    """Validated assessments of the same framework in earlier cycles."""
+    return Assessment.objects.filter(
         framework_key=framework.key,
         status=Assessment.Status.VALIDATED,
         cycle__starts_on__lt=cycle.starts_on,
     )
-    if not outer:
-        return earlier
-    return (
-        earlier.filter(organisation_id=OuterRef("organisation_id"))
+
+
+def _previous_overall(framework: Framework, cycle: Cycle) -> Subquery:
+    """The outer row's organisation's overall score in its latest earlier cycle."""
+    latest = (
+        _earlier(framework, cycle)
+        .filter(organisation_id=OuterRef("organisation_id"))
         .order_by("-cycle__starts_on")
         .values("overall_score")
     )
+    return Subquery(latest[:1])
 
 
 def build_portfolio(user, *, framework_key: str | None, cycle_id: int | None) -> Portfolio:
