@@ -130,6 +130,12 @@ def _answers_for(
     return answers
 
 
+def _moment(cycle: Cycle, rng: random.Random) -> dt.datetime:
+    """A time within the cycle (a submission, a validation)."""
+    start = dt.datetime.combine(cycle.starts_on, dt.time(9), tzinfo=dt.UTC)
+    return start + dt.timedelta(minutes=rng.randrange(300 * 24 * 60))
+
+
 @dataclass
 class Dataset:
     cast: dict[str, User]
@@ -209,7 +215,9 @@ def build_dataset(*, orgs: int, cycles: int, seed: int = 2026) -> Dataset:
                     cycle=cycle,
                     status=Assessment.Status.DRAFT if draft else Assessment.Status.VALIDATED,
                     created_by=cast["coordinator"] if org.pk == subject.pk else None,
+                    submitted_at=None if draft else _moment(cycle, rng),
                 )
+                assessment.validated_at = assessment.submitted_at
                 if not draft:
                     rows = [(q.code, v, na, "", False) for q, v, na in answers]
                     scored = scoring.score_assessment(

@@ -72,8 +72,14 @@ def home(request: HttpRequest) -> HttpResponse:
     submitted = visible.filter(status=Assessment.Status.SUBMITTED)
     if not user.is_superuser:
         submitted = submitted.filter(organisation_id__in=portfolio)
-    to_review = submitted.first_rows(HOME_ROWS)
-    recent_results = visible.filter(status=Assessment.Status.VALIDATED).first_rows(10)
+    # The queues, each in its own index's order: the longest waiting first, the
+    # latest validated first.
+    to_review = submitted.order_by("submitted_at", "pk").first_rows(HOME_ROWS)
+    recent_results = (
+        visible.filter(status=Assessment.Status.VALIDATED)
+        .order_by("-validated_at", "-pk")
+        .first_rows(10)
+    )
     progress = _progress_by_assessment(to_fill)
     fill_rows = [(a, *progress[a.pk]) for a in to_fill]
     # Issue 16: assigned work first, and an official's scope (assessments/teamwork/home.py).
@@ -103,7 +109,8 @@ LIST_SORTS = {
     "framework": ("framework__name", "organisation__name", "-cycle__starts_on"),
     "cycle": ("-cycle__starts_on", "organisation__name", "framework__name"),
     "status": ("status", "organisation__name", "-cycle__starts_on"),
-    "updated": ("-updated_at", "organisation__name"),
+    # No joined tie-break: the index on updated_at gives the page without a sort.
+    "updated": ("-updated_at",),
 }
 LIST_PAGE_SIZE = 25
 
@@ -131,7 +138,10 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         sort = "cycle"
     # The page is chosen from the indexes, then only its rows are read.
     page = Paginator(
-        visible.order_by(*LIST_SORTS[sort], "pk").values_list("pk", flat=True), LIST_PAGE_SIZE
+        visible.order_by(*LIST_SORTS[sort], "-pk" if sort == "updated" else "pk").values_list(
+            "pk", flat=True
+        ),
+        LIST_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     assessments = Assessment.objects.in_order(list(page.object_list))
     page.object_list = assessments

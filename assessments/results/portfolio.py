@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower
 
 from assessments.models import Assessment, Cycle
@@ -97,12 +97,15 @@ class Portfolio:
                 )
             )
         }
-        earlier = dict(
+        earlier: dict[int, float | None] = {}
+        recency = {pk: rank for rank, pk in enumerate(_earlier_cycles(self.cycle))}
+        for organisation_id, _cycle, overall in sorted(
             _earlier(self.framework, self.cycle)
             .filter(organisation_id__in=[row[6] for row in found.values()])
-            .order_by("organisation_id", "cycle__starts_on")
-            .values_list("organisation_id", "overall_score")
-        )  # the latest earlier cycle wins: it comes last
+            .values_list("organisation_id", "cycle_id", "overall_score"),
+            key=lambda row: recency[row[1]],
+        ):
+            earlier.setdefault(organisation_id, overall)  # the latest earlier cycle
         labels = dict(Assessment.Status.choices)
         rows = []
         for pk in ids:
@@ -127,20 +130,34 @@ class Portfolio:
 
 
 def _earlier(framework: Framework, cycle: Cycle) -> QuerySet[Assessment]:
-    """Validated assessments of the same framework in earlier cycles."""
+    """Validated assessments of the same framework in earlier cycles (read from the
+    portfolio index alone: the earlier cycles are named, not joined)."""
     return Assessment.objects.filter(
         framework_key=framework.key,
+        cycle_id__in=_earlier_cycles(cycle),
         status=Assessment.Status.VALIDATED,
-        cycle__starts_on__lt=cycle.starts_on,
+    )
+
+
+def _earlier_cycles(cycle: Cycle) -> list[int]:
+    """The cycles before this one, latest first."""
+    return list(
+        Cycle.objects.filter(starts_on__lt=cycle.starts_on)
+        .order_by("-starts_on")
+        .values_list("pk", flat=True)
     )
 
 
 def _previous_overall(framework: Framework, cycle: Cycle) -> Subquery:
     """The outer row's organisation's overall score in its latest earlier cycle."""
+    recency = Case(
+        *(When(cycle_id=pk, then=Value(rank)) for rank, pk in enumerate(_earlier_cycles(cycle))),
+        default=Value(0),
+    )
     latest = (
         _earlier(framework, cycle)
         .filter(organisation_id=OuterRef("organisation_id"))
-        .order_by("-cycle__starts_on")
+        .order_by(recency)
         .values("overall_score")
     )
     return Subquery(latest[:1])
