@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from accounts.security_log import security_log
 from assessments.access import get_assessment_for_user
 from assessments.models import (
     Assessment,
+    Assignment,
     Evidence,
     Response,
 )
@@ -29,6 +31,7 @@ from assessments.questionnaire.evidence import (
     evidence_open,
 )
 from assessments.questionnaire.forms import AnswerForm, answer_choices
+from assessments.questionnaire.fragments import question_fragments
 from assessments.questionnaire.guards import lock_of, only_own_saves_since
 from assessments.questionnaire.services import response_save
 from assessments.services import (
@@ -38,17 +41,12 @@ from assessments.services import (
 )
 from assessments.teamwork.services import assignee_of, assignments_for, comment_counts
 from frameworks import kinds
-from frameworks.i18n import localize_domains, localize_questions, practice_scale
 from frameworks.models import Domain, Question
+from frameworks.pages import FrameworkPages, framework_pages
 
 
-def _domain_progress(assessment: Assessment, domains: list[Domain]) -> dict[int, tuple[int, int]]:
-    totals = dict(
-        Question.objects.filter(framework_id=assessment.framework_id)
-        .values("domain_id")
-        .annotate(n=Count("id"))
-        .values_list("domain_id", "n")
-    )
+def _domain_progress(assessment: Assessment, pages: FrameworkPages) -> dict[int, tuple[int, int]]:
+    totals = pages.totals
     answered = dict(
         Response.objects.filter(assessment=assessment)
         .filter(Q(not_applicable=True) | ~Q(value=""))
@@ -56,24 +54,29 @@ def _domain_progress(assessment: Assessment, domains: list[Domain]) -> dict[int,
         .annotate(n=Count("id"))
         .values_list("question__domain_id", "n")
     )
-    return {d.pk: (answered.get(d.pk, 0), totals.get(d.pk, 0)) for d in domains}
+    return {d.pk: (answered.get(d.pk, 0), totals.get(d.pk, 0)) for d in pages.domains}
 
 
-def _my_work(assessment: Assessment, user) -> tuple[set[int], int | None]:
+def _my_work(
+    assessment: Assessment, user, pages: FrameworkPages, given: dict[str, dict[int, Assignment]]
+) -> tuple[set[int], int | None]:
     """Domains holding something assigned to `user`, and how many of their questions are open."""
-    given = assignments_for(assessment)
-    questions = Question.objects.filter(framework_id=assessment.framework_id).only(
-        "pk", "domain_id"
-    )
-    mine = [q for q in questions if (a := assignee_of(q, given)) and a.assignee_id == user.pk]
+    if not any(a.assignee_id == user.pk for kind in given.values() for a in kind.values()):
+        return set(), None
+
+    def assignee(question_id: int, domain_id: int) -> int | None:
+        found = given["question"].get(question_id) or given["domain"].get(domain_id)
+        return found.assignee_id if found else None
+
+    mine = [(q, d) for q, d in pages.question_domains if assignee(q, d) == user.pk]
+    if not mine:
+        return set(), None
     answered = set(
-        Response.objects.filter(assessment=assessment, question__in=[q.pk for q in mine])
+        Response.objects.filter(assessment=assessment, question__in=[q for q, _d in mine])
         .filter(Q(not_applicable=True) | ~Q(value=""))
         .values_list("question_id", flat=True)
     )
-    if not mine:
-        return set(), None
-    return {q.domain_id for q in mine}, sum(1 for q in mine if q.pk not in answered)
+    return {d for _q, d in mine}, sum(1 for q, _d in mine if q not in answered)
 
 
 def _question_cards(
@@ -82,6 +85,8 @@ def _question_cards(
     *,
     data: dict | None = None,
     conflicts: dict[int, Response | None] | None = None,
+    given: dict[str, dict[int, Assignment]] | None = None,
+    level_names: dict[int, str] | None = None,
 ) -> list[dict]:
     """One card per question. With `data` (a re-shown post) the user's input is kept."""
     conflicts = conflicts or {}
@@ -91,8 +96,10 @@ def _question_cards(
         .select_related("updated_by")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
     }
-    level_names = assessment.framework.level_names()
-    given = assignments_for(assessment)
+    if level_names is None:
+        level_names = assessment.framework.level_names()
+    if given is None:
+        given = assignments_for(assessment)
     talk = comment_counts(assessment, questions)
     cards = []
     for question in questions:
@@ -107,12 +114,15 @@ def _question_cards(
         }
         form = AnswerForm(data, question=question, initial=stored) if data else None
         if form is None:
-            form = AnswerForm(question=question, initial=stored)
             value, na, version = stored["value"], stored["not_applicable"], stored["version"]
+            comment, link, errors = stored["comment"], stored["evidence_link"], ErrorDict()
         else:
             form.is_valid()
             value = form.data.get(form.add_prefix("value"), "")
             na = bool(form.data.get(form.add_prefix("not_applicable")))
+            comment = form.data.get(form.add_prefix("comment"), "")
+            link = form.data.get(form.add_prefix("evidence_link"), "")
+            errors = form.errors
             # A refused answer stays based on the version the user saw; a saved or
             # conflicting one on the stored version, so that saving again keeps it.
             version = (
@@ -123,6 +133,10 @@ def _question_cards(
                 "question": question,
                 "response": response,
                 "form": form,
+                "prefix": f"q{question.pk}",  # AnswerForm's
+                "errors": errors,
+                "comment_text": comment,
+                "link_text": link,
                 "widget": kinds.get(question.kind).widget,
                 "choices": choices,
                 "choice_labels": dict(choices),
@@ -156,19 +170,13 @@ def _answer_changed(form: AnswerForm, response: Response | None) -> bool:
 def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse:
     assessment, can = get_assessment_for_user(request, pk)
     editable = can.answer
-    domains = list(
-        Domain.objects.filter(framework_id=assessment.framework_id, parent__isnull=True).order_by(
-            "position"
-        )
-    )
-    domain = next((d for d in domains if d.pk == domain_pk), None)
+    # The revision's domains and questions in the reader's language, built once.
+    pages = framework_pages(assessment.framework)
+    domains = list(pages.domains)
+    domain = pages.domain(domain_pk)
     if domain is None:
         raise Http404
-    questions = list(
-        Question.objects.filter(domain=domain).select_related("section").order_by("position")
-    )
-    localize_domains(assessment.framework, [*domains, *{q.section for q in questions if q.section}])
-    fallback = localize_questions(assessment.framework, questions)
+    questions = list(pages.questions.get(domain.pk, ()))
     status = 200
     conflicts: dict[int, Response | None] = {}
     errors = 0
@@ -191,11 +199,23 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
                 return redirect("questionnaire", pk=pk, domain_pk=domains[index + 1].pk)
             return redirect("questionnaire", pk=pk, domain_pk=domain.pk)
         status = 409 if conflicts else 400
-    cards = _question_cards(assessment, questions, data=data, conflicts=conflicts)
+    given = assignments_for(assessment)
+    cards = _question_cards(
+        assessment,
+        questions,
+        data=data,
+        conflicts=conflicts,
+        given=given,
+        level_names=pages.level_names,
+    )
+    static = question_fragments(assessment.framework, domain.pk)
     for card in cards:
-        card["fallback"] = fallback.get(card["question"].pk, set())
-    progress = _domain_progress(assessment, domains)
-    mine, my_open = _my_work(assessment, request.user)
+        card["static"] = static[card["question"].pk]
+        # Ids as text: the template would format each number for the language.
+        card["qid"] = str(card["question"].pk)
+        card["version_text"] = str(card["version"])
+    progress = _domain_progress(assessment, pages)
+    mine, my_open = _my_work(assessment, request.user, pages, given)
     index = domains.index(domain)
     sections: list[tuple[Domain | None, list[dict]]] = []
     for card in cards:
@@ -219,7 +239,7 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
         "next": domains[index + 1] if index + 1 < len(domains) else None,
         "errors": errors,
         "conflict_count": len(conflicts),
-        "practice_scale": practice_scale(assessment.framework),
+        "practice_scale": pages.practice_scale,
         "lock": lock,
         "unsaved_text": _typed_text(assessment, questions, data) if lock else "",
     }
