@@ -10,6 +10,8 @@ outside the app can be read or contacted while rendering.
 from __future__ import annotations
 
 import mimetypes
+import re
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -108,17 +110,41 @@ def report_html(assessment: Assessment, *, tlp: str, language: str | None = None
         sides = []
         if also:
             sides = [_side(context), _side_in(assessment, also, tlp=tlp, at=generated_at)]
-        return render_to_string(
-            "reports/assessment_report.html",
-            {
-                **context,
-                "answers": answer_rows(assessment, data.responses),
-                "css": css,
-                "max_text": MAX_FREE_TEXT,
-                "epsilon_per_statistic": settings.PEER_EPSILON_PER_STATISTIC,
-                "sides": sides,
-            },
+        return compact_html(
+            render_to_string(
+                "reports/assessment_report.html",
+                {
+                    **context,
+                    "answers": answer_rows(assessment, data.responses),
+                    "css": css,
+                    "max_text": MAX_FREE_TEXT,
+                    "epsilon_per_statistic": settings.PEER_EPSILON_PER_STATISTIC,
+                    "sides": sides,
+                },
+            )
         )
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def compact_html(html: str) -> str:
+    """Runs of white space as one space: the report shows none of them (it has no
+    preformatted text), and WeasyPrint parses and lays out fewer, shorter text nodes."""
+    return _WHITESPACE.sub(" ", html)
+
+
+_FONTS = threading.local()
+
+
+def _font_config() -> object:
+    """One WeasyPrint font configuration per thread, kept between reports (a warm
+    worker does not look its fonts up again)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if not hasattr(_FONTS, "config"):
+        _FONTS.config = FontConfiguration()
+    return _FONTS.config
 
 
 def _context(
@@ -161,7 +187,7 @@ def render_pdf(html: str) -> tuple[bytes, list[str]]:
 
     fetcher = make_fetcher()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=STATIC_SCHEME + "/")
-    pdf = document.write_pdf(attachments=[], uncompressed_pdf=False)
+    pdf = document.write_pdf(attachments=[], uncompressed_pdf=False, font_config=_font_config())
     return pdf, fetcher.refused
 
 
