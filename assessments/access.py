@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from assessments.models import (
     OfficialScope,
     Organisation,
 )
+from frameworks.pages import HEAVY_FIELDS, revision
 
 type AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -69,20 +71,30 @@ def signed_in_id(user: AnyUser) -> int:
 
 
 def roles_for(user: AnyUser, organisation: Organisation) -> Roles:
+    """The user's roles on the organisation, read in one query."""
     if not user.is_authenticated:
         return Roles()
-    role = (
-        Membership.objects.filter(user_id=user.pk, organisation=organisation)
-        .values_list("role", flat=True)
+    here = OuterRef("pk")
+    found = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(
+            role=Subquery(
+                Membership.objects.filter(user_id=user.pk, organisation=here)
+                .order_by("pk")
+                .values("role")[:1]
+            ),
+            advisor=Exists(AdvisorAssignment.objects.filter(advisor_id=user.pk, organisation=here)),
+            official=Exists(OfficialScope.objects.covering(here).filter(user_id=user.pk)),
+        )
+        .values_list("role", "advisor", "official")
         .first()
     )
+    role, advisor, official = found or (None, False, False)
     return Roles(
         coordinator=role == Membership.Role.COORDINATOR,
         respondent=role == Membership.Role.RESPONDENT,
-        advisor=AdvisorAssignment.objects.filter(
-            advisor_id=user.pk, organisation=organisation
-        ).exists(),
-        official=OfficialScope.objects.covering(organisation).filter(user_id=user.pk).exists(),
+        advisor=bool(advisor),
+        official=bool(official),
         admin=bool(getattr(user, "is_superuser", False)),
     )
 
@@ -120,11 +132,13 @@ def get_assessment_for_user(
     With `need`, the user must also hold that permission now (403 otherwise).
     """
     assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.user).select_related(
-            "organisation", "framework", "cycle"
-        ),
+        Assessment.objects.visible_to(request.user)
+        .select_related("organisation", "framework", "cycle")
+        .defer(*(f"framework__{name}" for name in HEAVY_FIELDS)),
         pk=pk,
     )
+    # The revision never changes: its texts and scales come from the process's copy.
+    assessment.framework = revision(assessment.framework)
     can = permissions_for(request.user, assessment)
     if need is not None and not getattr(can, need):
         raise PermissionDenied(str(DENIED.get(need, DENIED["answer"])))

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +44,9 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class OfficialScopeQuerySet(models.QuerySet):
-    def covering(self, organisation: Organisation) -> OfficialScopeQuerySet:
-        """Scopes that include `organisation`: the official's scope rule, in one place."""
+    def covering(self, organisation: Organisation | OuterRef) -> OfficialScopeQuerySet:
+        """Scopes that include `organisation` (or the outer query's organisation):
+        the official's scope rule, in one place."""
         return self.filter(Q(all_organisations=True) | Q(organisations=organisation))
 
 

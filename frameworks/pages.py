@@ -35,6 +35,32 @@ class FrameworkPages:
         return next((d for d in self.domains if d.pk == pk), None)
 
 
+# The large, rarely needed columns of a revision: a page reading an assessment with its
+# framework leaves them in the database and takes the revision from `revision` instead.
+HEAVY_FIELDS = (
+    "description",
+    "licence_notice",
+    "licence_source",
+    "scale",
+    "bands",
+    "comparable_with",
+    "practice_scale",
+    "translations",
+    "tags",
+)
+
+
+def revision(framework: Framework) -> Framework:
+    """The whole revision, read once per process (decoding its translations and scales
+    cost a page about 2 ms): for a `framework` read with HEAVY_FIELDS deferred."""
+    return _revision(framework.pk, framework.content_hash, framework.imported_at)
+
+
+@lru_cache(maxsize=64)
+def _revision(framework_id: int, content_hash: str, imported_at: dt.datetime) -> Framework:
+    return Framework.objects.get(pk=framework_id)
+
+
 def framework_pages(framework: Framework) -> FrameworkPages:
     language = (get_language() or "").split("-")[0]
     return _build(framework.pk, framework.content_hash, framework.imported_at, language)
@@ -44,7 +70,7 @@ def framework_pages(framework: Framework) -> FrameworkPages:
 def _build(
     framework_id: int, content_hash: str, imported_at: dt.datetime, language: str
 ) -> FrameworkPages:
-    framework = Framework.objects.get(pk=framework_id)
+    framework = _revision(framework_id, content_hash, imported_at)
     domains = list(
         Domain.objects.filter(framework=framework, parent__isnull=True).order_by("position")
     )
