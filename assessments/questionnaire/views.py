@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -243,6 +244,8 @@ def questionnaire(request: HttpRequest, pk: int, domain_pk: int) -> HttpResponse
         "lock": lock,
         "unsaved_text": _typed_text(assessment, questions, data) if lock else "",
     }
+    # The domain list appears twice (phone and wide screens): rendered once.
+    context["nav_html"] = render_to_string("assessments/_domain_nav.html", context)
     return render(request, "assessments/questionnaire.html", context, status=status)
 
 
